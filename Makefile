@@ -1,0 +1,73 @@
+# The two README commands: `make demo` (the whole pipeline locally) and `make test`.
+# Everything runs from .venv, created on first use with Python 3.11 (AWS Glue 5.0's).
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+VENV := .venv
+BIN := $(VENV)/bin
+LAKE ?= lake
+SCALE ?= 0.01
+BASE ?= origin/main
+SQL_PATHS := models tests/dbt analyses
+# sqlfluff's dbt templater opens a DuckDB connection: give it an empty scratch lake so
+# linting never needs data.
+SQLFLUFF = mkdir -p target/sqlfluff && DBT_PROFILES_DIR=$(CURDIR)/.dbt LAKEHOUSE_LAKE_ROOT=target/sqlfluff $(BIN)/sqlfluff
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test lint format unit docs bench clean check-python
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then echo "error: python3.11 not found on PATH; install Python 3.11 (AWS Glue 5.0's version)"; exit 2; fi
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' || { \
+	  echo "error: $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); this project needs Python 3.11 (set PYTHON=/path/to/python3.11)"; exit 2; }
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps: reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+.dbt/profiles.yml: profiles.example.yml
+	@mkdir -p .dbt && cp $< $@
+
+demo: $(VENV)/.installed ## the whole pipeline on generated data (SCALE=0.01)
+	$(BIN)/lakehouse --lake $(LAKE) demo --scale $(SCALE)
+
+test: $(VENV)/.installed-dev .dbt/profiles.yml ## lint + unit + end-to-end tests (what CI runs)
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory unit
+
+lint: $(VENV)/.installed-dev .dbt/profiles.yml ## ruff + sqlfluff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(SQLFLUFF) lint $(SQL_PATHS)
+
+format: $(VENV)/.installed-dev .dbt/profiles.yml ## apply ruff format and sqlfluff fix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(SQLFLUFF) fix $(SQL_PATHS)
+
+# pytest: unit tests, Spark transform tests, the end-to-end test (generate -> ingest ->
+# Spark clean -> dbt build on DuckDB -> docs on tiny data), and the Athena compile test
+# against moto server.
+unit: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+docs: $(VENV)/.installed ## generate and serve the dbt docs site on http://localhost:8080
+	$(BIN)/lakehouse --lake $(LAKE) docs --serve
+
+bench: $(VENV)/.installed ## time each stage at SCALE and print a table (not part of test)
+	$(BIN)/python bench/pipeline.py --scale $(SCALE)
+
+clean: ## remove generated data and build artefacts (keeps .venv)
+	rm -rf $(LAKE) data/generated target logs .dbt .pytest_cache

@@ -1,0 +1,156 @@
+"""Time every stage of the pipeline at a given scale and print a table.
+
+    python bench/pipeline.py --scale 0.01            (what `make bench` runs)
+    python bench/pipeline.py --scale 1 --keep
+
+Each stage runs as its own `lakehouse` process in a fresh lake, so the table shows wall
+time and peak resident memory per stage (the process and the JVM or dbt it starts). As
+a reference measured in the same run on the same machine, DuckDB converts the same raw
+CSVs to Parquet: the clean stage's ratio to it says how far Spark is from the speed of
+light for this data, independent of how noisy the machine is. Not part of `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+LAKEHOUSE = str(Path(sys.executable).with_name("lakehouse"))
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Measure:
+    stage: str
+    seconds: float
+    peak_mb: float
+    note: str = ""
+
+
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants (Linux /proc)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        kids = [c for c, p in parents.items() if p == pid and c not in tree]
+        tree.update(kids)
+        frontier.extend(kids)
+    return sum(rss.get(p, 0) for p in tree) / 2**20
+
+
+def measure(stage: str, cmd: list[str], env: dict[str, str] | None = None) -> Measure:
+    """Run a command; return its wall time and the peak RSS of its whole process tree
+    (the CLI plus the Spark JVM or dbt it starts), sampled every 100 ms."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd,
+        cwd=PROJECT_DIR,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    peak = 0.0
+    stderr_chunks: list[str] = []
+    reader = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read()))
+    reader.start()
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_mb(proc.pid))
+        time.sleep(0.1)
+    seconds = time.perf_counter() - start
+    reader.join()
+    if proc.returncode != 0:
+        sys.exit(f"error: stage {stage} failed:\n{''.join(stderr_chunks)[-3000:]}")
+    return Measure(stage, seconds, peak)
+
+
+def duckdb_reference(raw_dir: Path, out_dir: Path) -> Measure:
+    """Raw CSV -> Parquet with DuckDB in one process: the speed-of-light reference."""
+    code = f"""
+import duckdb, pathlib
+out = pathlib.Path({str(out_dir)!r}); out.mkdir(parents=True, exist_ok=True)
+con = duckdb.connect()
+for p in sorted(pathlib.Path({str(raw_dir)!r}).glob('*.csv')):
+    con.execute(f"copy (select * from read_csv('{{p}}', all_varchar=true, header=true)) "
+                f"to '{{out / p.stem}}.parquet' (format parquet, compression snappy)")
+"""
+    return measure("reference: DuckDB csv->parquet", [sys.executable, "-c", code])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=0.01)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--keep", action="store_true", help="keep the bench lake afterwards")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{args.scale}-"))
+    raw, lake = work / "generated", work / "lake"
+    base = [LAKEHOUSE, "--lake", str(lake)]
+    rows = [
+        measure(
+            "generate",
+            [
+                *base,
+                "generate",
+                "--scale",
+                str(args.scale),
+                "--seed",
+                str(args.seed),
+                "--out",
+                str(raw),
+            ],
+        ),
+        measure("ingest", [*base, "ingest", "--source", str(raw)]),
+        measure("clean (Spark local)", [*base, "clean"]),
+        measure("dbt build (DuckDB)", [*base, "transform"]),
+        measure("dbt docs generate", [*base, "docs"]),
+    ]
+    raw_mb = sum(p.stat().st_size for p in raw.glob("*.csv")) / 1e6
+    ref = duckdb_reference(raw, work / "reference")
+    clean = rows[2]
+    clean.note = (
+        f"{raw_mb / clean.seconds:.2f} MB/s raw; {clean.seconds / ref.seconds:.1f}x reference"
+    )
+    ref.note = f"{raw_mb / ref.seconds:.2f} MB/s raw"
+    rows.append(ref)
+
+    total = sum(r.seconds for r in rows[:5])
+    print(
+        f"\nscale {args.scale} (seed {args.seed}), raw input {raw_mb:.1f} MB, "
+        f"{os.cpu_count()} cores\n"
+    )
+    print(f"| {'stage':<32} | {'wall s':>8} | {'peak MB':>8} | note")
+    print(f"|{'-' * 34}|{'-' * 10}|{'-' * 10}|------")
+    for r in rows:
+        print(f"| {r.stage:<32} | {r.seconds:>8.1f} | {r.peak_mb:>8.0f} | {r.note}")
+    print(f"| {'pipeline total':<32} | {total:>8.1f} | {'':>8} |")
+    if args.keep:
+        print(f"\nbench lake kept in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""Pure DataFrame -> DataFrame cleaning transforms, one contract per entity.
+
+No GlueContext, boto3 or paths in here: the job reads, calls these, and writes. Each raw
+row ends up in exactly one of three places, which the job reconciles:
+  cleaned      typed, validated, deduplicated rows
+  quarantine   rows that failed a rule, with the rule name and the original row as JSON
+  duplicates   rows folded into another row by a documented dedup rule (counted)
+
+Rules, in the order they are checked (the first failing rule is recorded):
+  malformed_row              the CSV parser could not split the line into the columns
+  missing_<column>           a required column is empty
+  unparseable_<column>       a value does not parse as its type (timestamp, number, ...)
+  invalid_<column>           a value outside the column's allowed set (enums)
+  negative_<column>          money below zero
+  coordinates_outside_brazil geolocation points outside Brazil's bounding box
+Dedup rules:
+  all entities    exact duplicate rows keep one copy
+  primary key     rows sharing a primary key keep the latest landed (then the greatest
+                  values), except:
+  order_reviews   (review_id, order_id) keeps the latest review_answer_timestamp
+  geolocation     one row per zip prefix: median lat/lng of the points inside Brazil,
+                  the most frequent city and state
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from glue_etl.schemas import Dataset
+
+TIMESTAMP_FORMAT = "yyyy-MM-dd HH:mm:ss"
+MONEY = T.DecimalType(12, 2)
+CORRUPT = "_corrupt_record"
+# Brazil's bounding box, with a small margin for its islands.
+BRAZIL_LAT = (-34.0, 5.5)
+BRAZIL_LNG = (-74.5, -28.5)
+_ACCENTS_FROM = "áàâãäéèêëíìîïóòôõöúùûüçñÁÀÂÃÄÉÈÊËÍÌÎÏÓÒÔÕÖÚÙÛÜÇÑ"
+_ACCENTS_TO = "aaaaaeeeeiiiiooooouuuucnAAAAAEEEEIIIIOOOOOUUUUCN"
+
+SPARK_TYPES: dict[str, T.DataType] = {
+    "string": T.StringType(),
+    "int": T.IntegerType(),
+    "bigint": T.LongType(),
+    "double": T.DoubleType(),
+    "decimal": MONEY,
+    "timestamp": T.TimestampType(),
+    "boolean": T.BooleanType(),
+}
+
+
+def raw_schema(ds: Dataset) -> T.StructType:
+    """All-string read schema in file order, plus the parser's corrupt-record column.
+    Raw values are read as text so that nothing is lost to a failed cast at read time."""
+    fields = [T.StructField(c.name, T.StringType(), True) for c in ds.columns]
+    fields.append(T.StructField(CORRUPT, T.StringType(), True))
+    return T.StructType(fields)
+
+
+def cleaned_schema(ds: Dataset) -> T.StructType:
+    return T.StructType([T.StructField(c.name, SPARK_TYPES[c.type], True) for c in ds.columns])
+
+
+def _blank_to_null(col: Column) -> Column:
+    trimmed = F.trim(col)
+    return F.when(trimmed == "", None).otherwise(trimmed)
+
+
+def _cast(col: Column, logical_type: str) -> Column:
+    if logical_type == "timestamp":
+        return F.to_timestamp(col, TIMESTAMP_FORMAT)
+    if logical_type == "boolean":
+        lowered = F.lower(col)
+        return (
+            F.when(lowered.isin("true", "1", "t", "yes"), F.lit(True))
+            .when(lowered.isin("false", "0", "f", "no"), F.lit(False))
+            .otherwise(F.lit(None).cast("boolean"))
+        )
+    if logical_type in ("int", "bigint"):
+        # "3.0" is not an integer count; only plain digits parse.
+        return F.when(col.rlike(r"^-?\d+$"), col.cast(SPARK_TYPES[logical_type]))
+    return col.cast(SPARK_TYPES[logical_type])
+
+
+def normalize_text(col: Column) -> Column:
+    """Lowercase, accents removed, inner whitespace collapsed (`São  Paulo` -> `sao paulo`)."""
+    return F.regexp_replace(F.lower(F.translate(col, _ACCENTS_FROM, _ACCENTS_TO)), r"\s+", " ")
+
+
+def _rules(
+    ds: Dataset, typed: dict[str, Column], raw: dict[str, Column]
+) -> list[tuple[str, Column]]:
+    rules: list[tuple[str, Column]] = [("malformed_row", F.col(CORRUPT).isNotNull())]
+    rules += [(f"missing_{c}", raw[c].isNull()) for c in ds.required]
+    rules += [
+        (f"unparseable_{c.name}", raw[c.name].isNotNull() & typed[c.name].isNull())
+        for c in ds.columns
+        if c.type != "string"
+    ]
+    rules += [
+        (f"invalid_{c}", raw[c].isNotNull() & ~raw[c].isin(*values))
+        for c, values in ds.enums.items()
+    ]
+    rules += [(f"negative_{c.name}", typed[c.name] < 0) for c in ds.columns if c.type == "decimal"]
+    if ds.entity == "geolocation":
+        lat, lng = typed["geolocation_lat"], typed["geolocation_lng"]
+        rules.append(
+            (
+                "coordinates_outside_brazil",
+                ~(lat.between(*BRAZIL_LAT) & lng.between(*BRAZIL_LNG)),
+            )
+        )
+    return rules
+
+
+@dataclass
+class Split:
+    valid: DataFrame  # typed columns + lineage columns
+    quarantine: DataFrame  # rule, raw_record, lineage columns
+
+
+def validate(raw: DataFrame, ds: Dataset) -> Split:
+    """Cast every column and split rows into valid and quarantined (with the rule)."""
+    raw_cols = {c.name: _blank_to_null(F.col(c.name)) for c in ds.columns}
+    typed = {c.name: _cast(raw_cols[c.name], c.type) for c in ds.columns}
+    reason = F.coalesce(*[F.when(cond, F.lit(name)) for name, cond in _rules(ds, typed, raw_cols)])
+    lineage = [c for c in raw.columns if c.startswith("_") and c != CORRUPT] + ["ingest_date"]
+    lineage = [c for c in dict.fromkeys(lineage) if c in raw.columns]
+    flagged = raw.select(
+        *[typed[c.name].alias(c.name) for c in ds.columns],
+        *lineage,
+        reason.alias("_rule"),
+        F.coalesce(F.col(CORRUPT), F.to_json(F.struct(*[F.col(c.name) for c in ds.columns]))).alias(
+            "_raw_record"
+        ),
+    )
+    valid = flagged.where(F.col("_rule").isNull()).drop("_rule", "_raw_record")
+    quarantine = flagged.where(F.col("_rule").isNotNull()).select(
+        F.col("_rule").alias("rule"), F.col("_raw_record").alias("raw_record"), *lineage
+    )
+    return Split(valid=valid, quarantine=quarantine)
+
+
+def deduplicate(valid: DataFrame, ds: Dataset) -> DataFrame:
+    """Apply the entity's dedup rule (see the module docstring)."""
+    data_cols = [c.name for c in ds.columns]
+    exact = valid.dropDuplicates(data_cols)
+    if ds.entity == "geolocation":
+        return _one_point_per_zip(exact)
+    order: list[Column] = []
+    if ds.entity == "order_reviews":
+        order.append(F.col("review_answer_timestamp").desc_nulls_last())
+    if "ingest_date" in valid.columns:
+        order.append(F.col("ingest_date").desc())
+    order += [F.col(c).desc_nulls_last() for c in data_cols]
+    w = Window.partitionBy(*ds.primary_key).orderBy(*order)
+    return exact.withColumn("_n", F.row_number().over(w)).where("_n = 1").drop("_n")
+
+
+def _one_point_per_zip(df: DataFrame) -> DataFrame:
+    def most_frequent(col: str) -> Column:
+        return F.mode(col).alias(col)
+
+    return df.groupBy("geolocation_zip_code_prefix").agg(
+        F.median("geolocation_lat").alias("geolocation_lat"),
+        F.median("geolocation_lng").alias("geolocation_lng"),
+        most_frequent("geolocation_city"),
+        most_frequent("geolocation_state"),
+        F.count(F.lit(1)).alias("geolocation_points"),
+        *([F.max("ingest_date").alias("ingest_date")] if "ingest_date" in df.columns else []),
+    )
+
+
+def derive(df: DataFrame, ds: Dataset) -> DataFrame:
+    """Entity-specific derived columns: normalized cities and partition columns."""
+    for col in df.columns:
+        if col.endswith("_city"):
+            df = df.withColumn(f"{col}_normalized", normalize_text(F.col(col)))
+    if ds.entity == "orders":
+        df = df.withColumn(
+            "order_purchase_year_month", F.date_format("order_purchase_timestamp", "yyyy-MM")
+        )
+    if ds.entity == "events":
+        df = df.withColumn("event_date", F.to_date("event_ts"))
+    return df
+
+
+@dataclass
+class Cleaned:
+    cleaned: DataFrame
+    quarantine: DataFrame
+    deduplicated_input: DataFrame  # valid rows before dedup, for the duplicate count
+
+
+def clean(raw: DataFrame, ds: Dataset) -> Cleaned:
+    """Validate, deduplicate and derive: the whole per-entity cleaning contract."""
+    split = validate(raw, ds)
+    deduped = deduplicate(split.valid, ds)
+    return Cleaned(
+        cleaned=derive(deduped, ds), quarantine=split.quarantine, deduplicated_input=split.valid
+    )

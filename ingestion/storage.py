@@ -1,0 +1,121 @@
+"""The raw zone's storage: a local folder or an S3 prefix behind one small interface.
+
+Paths inside the lake are always `/`-separated keys relative to the lake root
+(`raw/olist/ingest_date=2026-11-21/olist_orders_dataset.csv`), so the same landing code
+writes to `lake/` on a laptop and to `s3://bucket/prefix/` in production.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+
+class Store(Protocol):
+    root: str
+
+    def exists(self, key: str) -> bool: ...
+    def put_file(self, local_path: Path, key: str) -> None: ...
+    def put_text(self, key: str, text: str) -> None: ...
+    def read_text(self, key: str) -> str: ...
+    def list(self, prefix: str) -> list[str]: ...
+    def uri(self, key: str) -> str: ...
+
+
+@dataclass
+class LocalStore:
+    root: str
+
+    def _path(self, key: str) -> Path:
+        return Path(self.root) / key
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).exists()
+
+    def put_file(self, local_path: Path, key: str) -> None:
+        dest = self._path(key)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        # Copy then rename so a reader never sees a half-written file.
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".landing-")
+        os.close(fd)
+        shutil.copyfile(local_path, tmp)
+        os.replace(tmp, dest)
+
+    def put_text(self, key: str, text: str) -> None:
+        dest = self._path(key)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, dest)
+
+    def read_text(self, key: str) -> str:
+        return self._path(key).read_text(encoding="utf-8")
+
+    def list(self, prefix: str) -> list[str]:
+        base = self._path(prefix)
+        if not base.exists():
+            return []
+        root = Path(self.root)
+        return sorted(
+            p.relative_to(root).as_posix()
+            for p in base.rglob("*")
+            if p.is_file() and not p.name.startswith(".")
+        )
+
+    def uri(self, key: str) -> str:
+        return str(self._path(key).resolve())
+
+
+@dataclass
+class S3Store:
+    root: str  # s3://bucket/prefix
+
+    def __post_init__(self) -> None:
+        import boto3
+        from boto3.s3.transfer import TransferConfig
+
+        rest = self.root[len("s3://") :]
+        self.bucket, _, prefix = rest.partition("/")
+        self.prefix = prefix.strip("/")
+        self._s3 = boto3.client("s3")
+        # Multipart above 16 MB: the large Olist files (geolocation, 61 MB) go in parts.
+        self._transfer = TransferConfig(multipart_threshold=16 * 1024 * 1024)
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def exists(self, key: str) -> bool:
+        resp = self._s3.list_objects_v2(Bucket=self.bucket, Prefix=self._key(key), MaxKeys=1)
+        return any(o["Key"] == self._key(key) for o in resp.get("Contents", []))
+
+    def put_file(self, local_path: Path, key: str) -> None:
+        self._s3.upload_file(str(local_path), self.bucket, self._key(key), Config=self._transfer)
+
+    def put_text(self, key: str, text: str) -> None:
+        self._s3.put_object(Bucket=self.bucket, Key=self._key(key), Body=text.encode("utf-8"))
+
+    def read_text(self, key: str) -> str:
+        body = self._s3.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
+        return body.read().decode("utf-8")
+
+    def list(self, prefix: str) -> list[str]:
+        keys: list[str] = []
+        strip = len(self.prefix) + 1 if self.prefix else 0
+        paginator = self._s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
+            keys.extend(o["Key"][strip:] for o in page.get("Contents", []))
+        return sorted(keys)
+
+    def uri(self, key: str) -> str:
+        return f"s3://{self.bucket}/{self._key(key)}"
+
+
+def open_store(root: str) -> Store:
+    """A store for a lake root: `s3://bucket/prefix` or a local folder."""
+    if root.startswith("s3://"):
+        return S3Store(root)
+    return LocalStore(root)

@@ -1,0 +1,1 @@
+"""Orchestration room: the `lakehouse` CLI that runs the stages in order."""

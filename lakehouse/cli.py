@@ -1,0 +1,343 @@
+"""`lakehouse`: run the pipeline's stages in order, locally or against AWS.
+
+    lakehouse demo                 generate -> ingest -> clean -> dbt build -> docs
+    lakehouse generate --scale 0.01
+    lakehouse ingest --source DIR_OR_ZIP [--lake s3://bucket/prefix]
+    lakehouse clean [--entities orders,customers]
+    lakehouse transform [--target athena]
+    lakehouse docs [--serve]
+
+Expected failures (bad input, missing Java, a wrong header) print one line starting
+with `error:` and exit 2; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from glue_etl.errors import PipelineError
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_LAKE = "lake"
+DEFAULT_GENERATED = "data/generated"
+DEMO_SCALE = 0.01
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+@dataclass
+class StageTiming:
+    name: str
+    seconds: float
+    detail: str = ""
+
+
+@dataclass
+class RunReport:
+    stages: list[StageTiming] = field(default_factory=list)
+
+    def timed(self, name: str, fn: Callable[[], str]) -> None:
+        console.rule(f"[bold]{name}")
+        start = time.perf_counter()
+        detail = fn()
+        took = time.perf_counter() - start
+        self.stages.append(StageTiming(name, took, detail))
+        console.print(f"[green]✓[/] {name} in {took:.1f}s  {detail}")
+
+
+# ---------------------------------------------------------------------------- stages
+
+
+def stage_generate(out: Path, scale: float, seed: int) -> str:
+    from ingestion.generator import generate
+
+    result = generate(out, scale=scale, seed=seed)
+    total = sum(result.rows.values())
+    return f"{total:,} rows in {len(result.rows)} files -> {out}"
+
+
+def stage_ingest(source: Path, lake: str) -> str:
+    from ingestion.land import ingest
+    from ingestion.storage import open_store
+
+    manifests = ingest(source, open_store(lake), progress=lambda m: console.print(f"  {m}"))
+    landed = sum(m.status == "landed" for m in manifests)
+    return f"{landed} landed, {len(manifests) - landed} already landed (no-op)"
+
+
+def stage_clean(lake: str, entities: Sequence[str]) -> str:
+    from glue_etl.jobs.clean import run
+    from glue_etl.spark import local_spark
+
+    spark = local_spark("lakehouse-clean")
+
+    def show(row) -> None:
+        console.print(
+            f"  {row.entity:<34} raw {row.raw_rows:>9,} = cleaned {row.cleaned_rows:>9,}"
+            f" + quarantined {row.quarantined_rows:>6,} + duplicates {row.duplicate_rows:>7,}",
+            soft_wrap=True,
+        )
+
+    rows = run(spark, lake, entities, progress=show)
+    return f"{len(rows)} entities reconciled (raw = cleaned + quarantined + duplicates)"
+
+
+def dbt_env(lake: str, target: str) -> dict[str, str]:
+    """Environment for dbt: the lake root, the target and a profiles dir."""
+    env = {
+        "LAKEHOUSE_LAKE_ROOT": os.path.abspath(lake) if "://" not in lake else lake,
+        "DBT_TARGET": target,
+    }
+    if "DBT_PROFILES_DIR" not in os.environ and not (PROJECT_DIR / "profiles.yml").exists():
+        profiles_dir = PROJECT_DIR / ".dbt"
+        profiles_dir.mkdir(exist_ok=True)
+        shutil.copyfile(PROJECT_DIR / "profiles.example.yml", profiles_dir / "profiles.yml")
+        env["DBT_PROFILES_DIR"] = str(profiles_dir)
+    return env
+
+
+def run_dbt(args: list[str], lake: str, target: str = "local"):
+    """Invoke dbt in-process from the project directory; returns the dbtRunnerResult."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ.update(dbt_env(lake, target))
+    cwd = os.getcwd()
+    os.chdir(PROJECT_DIR)
+    try:
+        result = dbtRunner().invoke([*args, "--target", target])
+    finally:
+        os.chdir(cwd)
+    if result.exception is not None:
+        raise PipelineError(f"dbt {args[0]} could not run: {result.exception}")
+    return result
+
+
+@dataclass
+class BuildSummary:
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    models: list[str] = field(default_factory=list)
+    tests_passed: int = 0
+    tests_total: int = 0
+
+
+def stage_transform(lake: str, target: str, extra: Sequence[str] = ()) -> BuildSummary:
+    result = run_dbt(["build", *extra], lake, target)
+    summary = BuildSummary()
+    for r in result.result.results if result.result else []:
+        status = str(r.status)
+        kind = r.node.resource_type
+        if status in ("success", "pass"):
+            summary.passed += 1
+        elif status == "skipped":
+            summary.skipped += 1
+        else:
+            summary.failed += 1
+        if kind == "test":
+            summary.tests_total += 1
+            summary.tests_passed += status == "pass"
+        if kind == "model":
+            summary.models.append(r.node.relation_name)
+    if not result.success:
+        raise PipelineError(
+            f"dbt build failed: {summary.failed} node(s) failed, {summary.skipped} skipped; "
+            "see the dbt output above and target/run_results.json"
+        )
+    return summary
+
+
+def stage_docs(lake: str) -> str:
+    run_dbt(["docs", "generate"], lake)
+    return f"docs site written to {PROJECT_DIR / 'target' / 'index.html'}"
+
+
+def model_row_counts(lake: str, relations: Sequence[str]) -> list[tuple[str, int]]:
+    import duckdb
+
+    # Same configuration as dbt-duckdb's connection, which stays open in this process.
+    con = duckdb.connect(str(Path(lake) / "warehouse.duckdb"))
+    try:
+        return [
+            (
+                rel.split(".", 1)[-1].replace('"', ""),
+                con.execute(f"select count(*) from {rel}").fetchone()[0],
+            )
+            for rel in relations
+        ]
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from glue_etl.spark import check_java
+
+    check_java()  # fail before spending time on the earlier stages
+    report = RunReport()
+    generated = Path(args.generated) / f"scale={args.scale}-seed={args.seed}"
+    holder: dict[str, BuildSummary] = {}
+    report.timed("generate", lambda: stage_generate(generated, args.scale, args.seed))
+    report.timed("ingest", lambda: stage_ingest(generated, args.lake))
+    report.timed("clean (Spark local)", lambda: stage_clean(args.lake, _entities(args.entities)))
+
+    def transform() -> str:
+        holder["build"] = stage_transform(args.lake, "local")
+        b = holder["build"]
+        return f"{len(b.models)} models, {b.tests_passed}/{b.tests_total} tests passed"
+
+    report.timed("dbt build (DuckDB)", transform)
+    report.timed("dbt docs generate", lambda: stage_docs(args.lake))
+    _print_summary(report, holder["build"], args.lake)
+
+
+def _print_summary(report: RunReport, build: BuildSummary, lake: str) -> None:
+    console.rule("[bold]summary")
+    stages = Table(title="stages", show_edge=False)
+    stages.add_column("stage")
+    stages.add_column("seconds", justify="right")
+    stages.add_column("result")
+    for s in report.stages:
+        stages.add_row(s.name, f"{s.seconds:.1f}", s.detail)
+    stages.add_row("total", f"{sum(s.seconds for s in report.stages):.1f}", "")
+    console.print(stages)
+
+    counts = Table(title="rows per model (DuckDB)", show_edge=False)
+    counts.add_column("model")
+    counts.add_column("rows", justify="right")
+    for name, n in model_row_counts(lake, sorted(build.models)):
+        counts.add_row(name, f"{n:,}")
+    console.print(counts)
+    console.print(
+        f"dbt: [bold]{build.tests_passed}/{build.tests_total}[/] tests passed, "
+        f"{build.failed} failed\n"
+        f"outputs: raw zone {Path(lake, 'raw')}/, cleaned Parquet {Path(lake, 'cleaned')}/, "
+        f"quarantine {Path(lake, 'quarantine')}/, run log {Path(lake, '_audit')}/, "
+        f"warehouse {Path(lake, 'warehouse.duckdb')}\n"
+        "docs: run [bold]make docs[/] and open http://localhost:8080 "
+        "(lineage graph: the blue button at the bottom right)"
+    )
+
+
+def cmd_generate(args: argparse.Namespace) -> None:
+    out = Path(args.out or Path(args.generated) / f"scale={args.scale}-seed={args.seed}")
+    RunReport().timed("generate", lambda: stage_generate(out, args.scale, args.seed))
+
+
+def cmd_ingest(args: argparse.Namespace) -> None:
+    RunReport().timed("ingest", lambda: stage_ingest(Path(args.source), args.lake))
+
+
+def cmd_clean(args: argparse.Namespace) -> None:
+    RunReport().timed("clean", lambda: stage_clean(args.lake, _entities(args.entities)))
+
+
+def cmd_transform(args: argparse.Namespace) -> None:
+    def go() -> str:
+        b = stage_transform(args.lake, args.target, args.dbt_args)
+        return f"{len(b.models)} models, {b.tests_passed}/{b.tests_total} tests passed"
+
+    RunReport().timed(f"dbt build ({args.target})", go)
+
+
+def cmd_docs(args: argparse.Namespace) -> None:
+    RunReport().timed("dbt docs generate", lambda: stage_docs(args.lake))
+    if args.serve:
+        run_dbt(["docs", "serve", "--port", str(args.port), "--no-browser"], args.lake)
+
+
+def _entities(value: str) -> list[str]:
+    from glue_etl.jobs.clean import parse_entities
+
+    return parse_entities(value)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lakehouse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--lake",
+        default=os.environ.get("LAKEHOUSE_LAKE_ROOT", DEFAULT_LAKE),
+        help="lake root: a local folder (default: lake) or s3://bucket/prefix",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def gen_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--scale",
+            type=float,
+            default=DEMO_SCALE,
+            help="1.0 = the real Olist row counts (99,441 orders)",
+        )
+        p.add_argument("--seed", type=int, default=42)
+        p.add_argument("--generated", default=DEFAULT_GENERATED, help="where generated files go")
+
+    p = sub.add_parser("demo", help="the whole pipeline on generated data")
+    gen_args(p)
+    p.add_argument("--entities", default="all")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("generate", help="write Olist-format CSVs and the clickstream")
+    gen_args(p)
+    p.add_argument("--out", help="output folder (default: data/generated/scale=..-seed=..)")
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("ingest", help="validate and land raw files into the raw zone")
+    p.add_argument("--source", required=True, help="folder or .zip with the raw CSV files")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("clean", help="Spark cleaning of raw entities into Parquet")
+    p.add_argument("--entities", default="all", help="comma-separated entities or 'all'")
+    p.set_defaults(func=cmd_clean)
+
+    p = sub.add_parser("transform", help="dbt build (seeds, models, snapshots, tests)")
+    p.add_argument("--target", default="local", choices=["local", "athena"])
+    p.add_argument("dbt_args", nargs="*", help="extra dbt arguments, after --")
+    p.set_defaults(func=cmd_transform)
+
+    p = sub.add_parser("docs", help="generate (and optionally serve) the dbt docs site")
+    p.add_argument("--serve", action="store_true")
+    p.add_argument("--port", type=int, default=8080)
+    p.set_defaults(func=cmd_docs)
+    return parser
+
+
+def check_python() -> None:
+    major, minor = sys.version_info[:2]
+    if (major, minor) != (3, 11):
+        raise PipelineError(
+            f"Python {major}.{minor} found; this project "
+            "needs Python 3.11 (AWS Glue 5.0's version): run `make demo` with python3.11 on PATH"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        check_python()
+        args.func(args)
+    except PipelineError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        return 2
+    except KeyboardInterrupt:
+        err_console.print("[bold red]interrupted[/]")
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Shared fixtures: one local SparkSession for the whole run, tiny generated data, and
+moto server on a free loopback port for AWS code."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+TINY_SCALE = 0.002
+# pyspark.testing imports pandas-on-Spark, which wants this set before Spark starts.
+os.environ.setdefault(
+    "PYARROW_IGNORE_TIMEZONE", "1"
+)  # ~200 orders: every file and quirk present, seconds to process
+
+
+@pytest.fixture(scope="session")
+def spark():
+    from glue_etl.spark import local_spark
+
+    session = local_spark("tests", memory="1g")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def tiny_raw(tmp_path_factory) -> Path:
+    """A tiny generated Olist + clickstream delivery (read-only for tests)."""
+    from ingestion.generator import generate
+
+    out = tmp_path_factory.mktemp("generated")
+    generate(out, scale=TINY_SCALE, seed=7)
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """moto in server mode on a free loopback port; yields its endpoint URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                raise RuntimeError("moto server did not start") from None
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def aws_env(moto_server, monkeypatch) -> dict[str, str]:
+    """Dummy credentials pointed at moto; never a real AWS account."""
+    env = {
+        "AWS_ENDPOINT_URL": moto_server,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    return env
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    """Run the installed `lakehouse` CLI as a user would; returns CompletedProcess."""
+    exe = Path(sys.executable).with_name("lakehouse")
+    return subprocess.run(
+        [str(exe), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd or PROJECT_DIR,
+        timeout=600,
+    )

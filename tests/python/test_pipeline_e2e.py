@@ -1,0 +1,91 @@
+"""The whole pipeline on tiny data, in-process with the shared SparkSession:
+generate -> ingest -> Spark clean -> dbt build on DuckDB -> dbt docs generate.
+Run twice: the second run lands nothing new and every table keeps its rows."""
+
+import json
+
+import duckdb
+import pytest
+
+from lakehouse import cli
+from tests.python.conftest import PROJECT_DIR, TINY_SCALE
+
+pytestmark = [pytest.mark.e2e, pytest.mark.spark]
+
+CORE = ["dim_customer", "dim_product", "fct_orders", "fct_order_items", "fct_events"]
+
+
+def _counts(lake) -> dict[str, int]:
+    con = duckdb.connect(str(lake / "warehouse.duckdb"))
+    try:
+        return {m: con.execute(f"select count(*) from main_core.{m}").fetchone()[0] for m in CORE}
+    finally:
+        con.close()
+
+
+def test_demo_end_to_end_and_idempotent(spark, tmp_path, capsys):
+    lake = tmp_path / "lake"
+    args = [
+        "--lake",
+        str(lake),
+        "demo",
+        "--scale",
+        str(TINY_SCALE),
+        "--seed",
+        "5",
+        "--generated",
+        str(tmp_path / "generated"),
+    ]
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    assert "rows per model" in out and "tests passed" in out
+
+    # dbt built and tested everything.
+    results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())
+    statuses = {r["status"] for r in results["results"]}
+    assert statuses == {"success"}  # docs generate; the build's results are checked below
+    first = _counts(lake)
+    assert all(n > 0 for n in first.values()), first
+
+    # The order fact has one row per cleaned order; facts keep every row.
+    orders = spark.read.parquet(f"{lake}/cleaned/orders").count()
+    assert first["fct_orders"] == orders
+    events = spark.read.parquet(f"{lake}/cleaned/events").count()
+    assert first["fct_events"] == events
+    assert (PROJECT_DIR / "target" / "index.html").exists()
+    assert (PROJECT_DIR / "target" / "catalog.json").exists()
+
+    # Re-run: same seed, same bytes -> ingestion is a no-op, tables keep their rows.
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    assert "0 landed, 10 already landed" in out
+    assert _counts(lake) == first
+    raw_files = [p for p in (lake / "raw").rglob("*.csv")]
+    assert len(raw_files) == 10
+
+
+def test_dbt_build_reports_test_failures(spark, tmp_path, capsys, monkeypatch):
+    """A broken model makes `lakehouse transform` fail with one clear error."""
+    lake = tmp_path / "lake"
+    args = [
+        "--lake",
+        str(lake),
+        "demo",
+        "--scale",
+        str(TINY_SCALE),
+        "--seed",
+        "6",
+        "--generated",
+        str(tmp_path / "generated"),
+    ]
+    assert cli.main(args) == 0
+    # Duplicate an order in the cleaned zone: fct_orders' unique test must catch it.
+    df = spark.read.parquet(f"{lake}/cleaned/orders")
+    df.unionByName(df.limit(1)).write.mode("overwrite").parquet(f"{tmp_path}/orders_dup")
+    spark.read.parquet(f"{tmp_path}/orders_dup").write.mode("overwrite").partitionBy(
+        "order_purchase_year_month"
+    ).parquet(f"{lake}/cleaned/orders")
+    capsys.readouterr()
+    assert cli.main(["--lake", str(lake), "transform"]) == 2
+    err = capsys.readouterr().err
+    assert "dbt build failed" in err
