@@ -16,8 +16,8 @@ from datetime import datetime
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
-from glue_etl.schemas import Dataset
-from glue_etl.transforms import CORRUPT, raw_schema
+from glue_etl.schemas import RUN_LOG_COLUMNS, Dataset
+from glue_etl.transforms import CORRUPT, SPARK_TYPES, raw_schema
 
 # Target rows per output file: large enough to avoid many tiny files at demo scale,
 # small enough to keep files around 64-128 MB at scale 1.
@@ -85,19 +85,7 @@ class RunLogRow:
 
 
 RUN_LOG_SCHEMA = T.StructType(
-    [
-        T.StructField("run_id", T.StringType(), False),
-        T.StructField("entity", T.StringType(), False),
-        T.StructField("source", T.StringType(), False),
-        T.StructField("started_at", T.TimestampType(), False),
-        T.StructField("finished_at", T.TimestampType(), False),
-        T.StructField("raw_rows", T.LongType(), False),
-        T.StructField("cleaned_rows", T.LongType(), False),
-        T.StructField("quarantined_rows", T.LongType(), False),
-        T.StructField("duplicate_rows", T.LongType(), False),
-        T.StructField("landed_rows", T.LongType(), False),
-        T.StructField("is_balanced", T.BooleanType(), False),
-    ]
+    [T.StructField(name, SPARK_TYPES[kind], False) for name, kind in RUN_LOG_COLUMNS]
 )
 
 

@@ -5,8 +5,12 @@ This module is the single source of truth shared by the generator and the landin
 import) so that ingestion can use it without starting Spark and so that it ships inside
 the Glue `--extra-py-files` archive unchanged.
 
-Logical types: `string`, `int`, `bigint`, `double`, `decimal`, `timestamp`, `boolean`.
-Money is `decimal(12,2)` in BRL.
+Logical types: `string`, `int`, `bigint`, `double`, `decimal`, `timestamp`, `boolean`,
+`date`. Money is `decimal(12,2)` in BRL.
+
+A dataset's cleaned table has its typed raw columns, then the columns cleaning derives
+(`derived`), then `ingest_date` (lineage); `partition_by` columns are among the derived
+ones and become the table's partition keys.
 """
 
 from __future__ import annotations
@@ -36,16 +40,33 @@ class Dataset:
     source: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
+    description: str = ""
     # Columns whose values must be present for a row to be usable.
     required: tuple[str, ...] = ()
     # Column -> allowed values.
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # Cleaned-zone partition columns (derived during cleaning).
+    # Columns the cleaning job adds (normalized text, partition columns, ...).
+    derived: tuple[Column, ...] = ()
+    # Cleaned-zone partition columns (a subset of `derived`).
     partition_by: tuple[str, ...] = ()
+    # Further file names that deliver the same entity (Retailrocket splits item
+    # properties in two parts).
+    more_file_names: tuple[str, ...] = ()
+
+    @property
+    def file_names(self) -> tuple[str, ...]:
+        return (self.file_name, *self.more_file_names)
 
     @property
     def header(self) -> tuple[str, ...]:
         return tuple(c.source_name for c in self.columns)
+
+    @property
+    def cleaned_columns(self) -> tuple[Column, ...]:
+        """The cleaned table's columns in order (partition columns last)."""
+        derived = tuple(c for c in self.derived if c.name not in self.partition_by)
+        parts = tuple(c for c in self.derived if c.name in self.partition_by)
+        return (*self.columns, *derived, Column("ingest_date", "date"), *parts)
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -85,6 +106,27 @@ BRAZIL_STATES = (
 
 OLIST = "olist"
 CLICKSTREAM = "clickstream"
+CATALOG = "catalog"
+
+# The nested JSON lines the clickstream delivers through Kinesis Firehose, gzip, in
+# `year=YYYY/month=MM/day=DD/hour=HH/` folders (UTC). One object per line:
+#   {"event_id": "...", "event_type": "view_product", "session_id": "...",
+#    "event_timestamp": "2018-08-15T10:31:02Z", "product_id": "...",
+#    "customer": {"customer_id": "...", "city": "...", "state": "SP", "is_authenticated": true},
+#    "order": {"order_id": "..."},
+#    "session": {"device_type": "mobile", "traffic_source": "organic"}}
+STREAM_PARTITIONS = ("year", "month", "day", "hour")
+STREAM_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("event_id", "string"),
+    ("event_type", "string"),
+    ("session_id", "string"),
+    ("event_timestamp", "string"),
+    ("product_id", "string"),
+    ("customer", "struct<customer_id:string,city:string,state:string,is_authenticated:boolean>"),
+    ("order", "struct<order_id:string>"),
+    ("session", "struct<device_type:string,traffic_source:string>"),
+)
+STREAM_FOLDER = "clickstream_stream"  # generator output folder for the JSON feed
 
 DATASETS: dict[str, Dataset] = {
     d.entity: d
@@ -101,7 +143,9 @@ DATASETS: dict[str, Dataset] = {
                 "customer_state",
             ),
             primary_key=("customer_id",),
+            description="Olist customers: one customer_id per order.",
             required=("customer_id", "customer_unique_id"),
+            derived=(Column("customer_city_normalized"),),
         ),
         Dataset(
             entity="geolocation",
@@ -115,7 +159,9 @@ DATASETS: dict[str, Dataset] = {
                 "geolocation_state",
             ),
             primary_key=("geolocation_zip_code_prefix",),
+            description="Olist zip prefix coordinates; cleaned to one point per prefix.",
             required=("geolocation_zip_code_prefix", "geolocation_lat", "geolocation_lng"),
+            derived=(Column("geolocation_points", "bigint"), Column("geolocation_city_normalized")),
         ),
         Dataset(
             entity="order_items",
@@ -131,6 +177,7 @@ DATASETS: dict[str, Dataset] = {
                 ("freight_value", "decimal"),
             ),
             primary_key=("order_id", "order_item_id"),
+            description="Olist order items.",
             required=("order_id", "order_item_id", "product_id", "seller_id", "price"),
         ),
         Dataset(
@@ -145,6 +192,7 @@ DATASETS: dict[str, Dataset] = {
                 ("payment_value", "decimal"),
             ),
             primary_key=("order_id", "payment_sequential"),
+            description="Olist order payments.",
             required=("order_id", "payment_sequential", "payment_value"),
             enums={"payment_type": PAYMENT_TYPES},
         ),
@@ -162,6 +210,7 @@ DATASETS: dict[str, Dataset] = {
                 ("review_answer_timestamp", "timestamp"),
             ),
             primary_key=("review_id", "order_id"),
+            description="Olist order reviews (review_id alone is not unique).",
             required=("review_id", "order_id", "review_score"),
             enums={"review_score": ("1", "2", "3", "4", "5")},
         ),
@@ -181,7 +230,9 @@ DATASETS: dict[str, Dataset] = {
             ),
             primary_key=("order_id",),
             required=("order_id", "customer_id", "order_purchase_timestamp"),
+            description="Olist orders.",
             enums={"order_status": ORDER_STATUSES},
+            derived=(Column("order_purchase_year_month"),),
             partition_by=("order_purchase_year_month",),
         ),
         Dataset(
@@ -200,6 +251,7 @@ DATASETS: dict[str, Dataset] = {
                 ("product_width_cm", "int"),
             ),
             primary_key=("product_id",),
+            description="Olist products.",
             required=("product_id",),
         ),
         Dataset(
@@ -208,7 +260,9 @@ DATASETS: dict[str, Dataset] = {
             source=OLIST,
             columns=_cols("seller_id", "seller_zip_code_prefix", "seller_city", "seller_state"),
             primary_key=("seller_id",),
+            description="Olist sellers.",
             required=("seller_id",),
+            derived=(Column("seller_city_normalized"),),
         ),
         Dataset(
             entity="product_category_name_translation",
@@ -216,6 +270,7 @@ DATASETS: dict[str, Dataset] = {
             source=OLIST,
             columns=_cols("product_category_name", "product_category_name_english"),
             primary_key=("product_category_name",),
+            description="Olist category name translation (Portuguese -> English).",
             required=("product_category_name", "product_category_name_english"),
         ),
         Dataset(
@@ -243,10 +298,47 @@ DATASETS: dict[str, Dataset] = {
                 "device_type": DEVICE_TYPES,
                 "traffic_source": TRAFFIC_SOURCES,
             },
+            description="Website clickstream events (CSV export).",
+            derived=(Column("customer_city_normalized"), Column("event_date", "date")),
             partition_by=("event_date",),
+        ),
+        Dataset(
+            entity="item_properties",
+            file_name="item_properties_part1.csv",
+            more_file_names=("item_properties_part2.csv",),
+            source=CATALOG,
+            columns=_cols(("timestamp", "bigint"), ("itemid", "bigint"), "property", "value"),
+            primary_key=("itemid", "property", "timestamp"),
+            description="Catalog change log (Retailrocket format): a property's value is "
+            "written at a weekly snapshot only when it changed.",
+            required=("timestamp", "itemid", "property"),
+        ),
+        Dataset(
+            entity="category_tree",
+            file_name="category_tree.csv",
+            source=CATALOG,
+            columns=_cols(("categoryid", "bigint"), ("parentid", "bigint")),
+            primary_key=("categoryid",),
+            description="Catalog category tree: department -> group -> category.",
+            required=("categoryid",),
         ),
     )
 }
+
+# The ETL run log (`_audit/run_log`): one row per entity per cleaning run.
+RUN_LOG_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("run_id", "string"),
+    ("entity", "string"),
+    ("source", "string"),
+    ("started_at", "timestamp"),
+    ("finished_at", "timestamp"),
+    ("raw_rows", "bigint"),
+    ("cleaned_rows", "bigint"),
+    ("quarantined_rows", "bigint"),
+    ("duplicate_rows", "bigint"),
+    ("landed_rows", "bigint"),
+    ("is_balanced", "boolean"),
+)
 
 OLIST_DATASETS = tuple(d for d in DATASETS.values() if d.source == OLIST)
 
@@ -254,6 +346,6 @@ OLIST_DATASETS = tuple(d for d in DATASETS.values() if d.source == OLIST)
 def dataset_for_file(file_name: str) -> Dataset | None:
     """The contract of a raw file, looked up by its file name."""
     for d in DATASETS.values():
-        if d.file_name == file_name:
+        if file_name in d.file_names:
             return d
     return None

@@ -49,6 +49,7 @@ SPARK_TYPES: dict[str, T.DataType] = {
     "decimal": MONEY,
     "timestamp": T.TimestampType(),
     "boolean": T.BooleanType(),
+    "date": T.DateType(),
 }
 
 
@@ -61,7 +62,10 @@ def raw_schema(ds: Dataset) -> T.StructType:
 
 
 def cleaned_schema(ds: Dataset) -> T.StructType:
-    return T.StructType([T.StructField(c.name, SPARK_TYPES[c.type], True) for c in ds.columns])
+    """The cleaned table's schema, from the contract (see `Dataset.cleaned_columns`)."""
+    return T.StructType(
+        [T.StructField(c.name, SPARK_TYPES[c.type], True) for c in ds.cleaned_columns]
+    )
 
 
 def _blank_to_null(col: Column) -> Column:
@@ -169,7 +173,7 @@ def _one_point_per_zip(df: DataFrame) -> DataFrame:
         F.median("geolocation_lng").alias("geolocation_lng"),
         most_frequent("geolocation_city"),
         most_frequent("geolocation_state"),
-        F.count(F.lit(1)).alias("geolocation_points"),
+        F.count(F.lit(1)).cast("bigint").alias("geolocation_points"),
         *([F.max("ingest_date").alias("ingest_date")] if "ingest_date" in df.columns else []),
     )
 
@@ -199,6 +203,6 @@ def clean(raw: DataFrame, ds: Dataset) -> Cleaned:
     """Validate, deduplicate and derive: the whole per-entity cleaning contract."""
     split = validate(raw, ds)
     deduped = deduplicate(split.valid, ds)
-    return Cleaned(
-        cleaned=derive(deduped, ds), quarantine=split.quarantine, deduplicated_input=split.valid
-    )
+    schema = cleaned_schema(ds)
+    cleaned = derive(deduped, ds).select(*[F.col(f.name).cast(f.dataType) for f in schema])
+    return Cleaned(cleaned=cleaned, quarantine=split.quarantine, deduplicated_input=split.valid)

@@ -1,29 +1,42 @@
 """Land raw files into the raw zone, unmodified, with a manifest per file.
 
-Accepts a folder or a `.zip` (the Kaggle download as it comes). Every file is checked
-before anything is written (known name, exact header, UTF-8, not empty), so a bad
-delivery lands nothing. A file whose bytes were already landed is recorded as a no-op,
-never landed twice.
+Accepts a folder or a `.zip` (the Kaggle download as it comes, or the generator's
+output). What it recognises:
+  <name>.csv at the top            an Olist, clickstream or catalog file by its name
+  .../year=Y/month=M/day=D/hour=H/*.gz   the clickstream's Firehose feed (JSON lines)
+
+Every file is checked before anything is written (known name, exact header, UTF-8, not
+empty, gzip complete), so a bad delivery lands nothing. Manifests are keyed by the
+file's sha256: a file whose bytes were already landed is recorded as a no-op and never
+landed twice. Layout:
+  raw/<source>/<entity>/ingest_date=YYYY-MM-DD/<file>.csv
+  raw/clickstream/events_stream/year=YYYY/month=MM/day=DD/hour=HH/<file>.gz
+  _audit/manifests/<entity>/<sha256[:16]>.json
+  _audit/manifests/_noop/<entity>/<time>-<sha256[:16]>.json
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import json
+import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from glue_etl.errors import PipelineError
-from glue_etl.schemas import DATASETS, OLIST_DATASETS, Dataset, dataset_for_file
-from ingestion.storage import Store
+from glue_etl.schemas import CLICKSTREAM, DATASETS, OLIST_DATASETS, Dataset, dataset_for_file
 
 MANIFEST_PREFIX = "_audit/manifests"
+STREAM_ENTITY = "events_stream"
+STREAM_PATH = re.compile(r"(?:^|/)(year=\d{4}/month=\d{2}/day=\d{2}/hour=\d{2})/([^/]+\.gz)$")
 
 
 @dataclass(frozen=True)
@@ -41,19 +54,52 @@ class Manifest:
     status: str  # landed | already_landed
 
 
-def raw_key(ds: Dataset, ingest_date: str) -> str:
-    return f"raw/{ds.source}/{ds.entity}/ingest_date={ingest_date}/{ds.file_name}"
+@dataclass(frozen=True)
+class RawFile:
+    """One file of a delivery, checked and ready to land."""
+
+    relative: str  # path inside the delivery
+    path: Path  # local copy
+    entity: str
+    source: str
+    key: str  # where it lands in the lake
+    sha256: str
+    bytes: int
+    rows: int
+
+
+class Progress:
+    """Progress hooks; the CLI passes a rich progress display, tests pass nothing."""
+
+    def checked(self, name: str, rows: int) -> None: ...
+    def start_landing(self, total_bytes: int) -> None: ...
+    def landed_bytes(self, n: int) -> None: ...
+    def landed(self, name: str, status: str) -> None: ...
+
+
+def raw_key(ds: Dataset, ingest_date: str, file_name: str | None = None) -> str:
+    return f"raw/{ds.source}/{ds.entity}/ingest_date={ingest_date}/{file_name or ds.file_name}"
+
+
+def _is_delivery_file(relative: str) -> bool:
+    top_level_csv = "/" not in relative.strip("/") and relative.endswith(".csv")
+    return top_level_csv or bool(STREAM_PATH.search(relative))
 
 
 @contextmanager
-def _source_files(source: Path) -> Iterator[dict[str, Path]]:
-    """Name -> local path of the CSV files in a folder or zip."""
+def _delivery(source: Path) -> Iterator[dict[str, Path]]:
+    """Relative path -> local path of every file in a folder or zip."""
     if not source.exists():
         raise PipelineError(
             f"{source}: no such file or folder; pass the Olist download folder or zip"
         )
     if source.is_dir():
-        yield {p.name: p for p in sorted(source.glob("*.csv"))}
+        files = {
+            p.relative_to(source).as_posix(): p
+            for p in sorted(source.rglob("*"))
+            if p.is_file() and not p.name.startswith(".")
+        }
+        yield files
         return
     if not zipfile.is_zipfile(source):
         raise PipelineError(f"{source}: not a folder or a zip file")
@@ -62,29 +108,36 @@ def _source_files(source: Path) -> Iterator[dict[str, Path]]:
         for info in zf.infolist():
             if info.is_dir():
                 continue
-            name = Path(info.filename).name
-            if dataset_for_file(name) is None:
+            rel = PurePosixPath(info.filename).as_posix()
+            if not _is_delivery_file(rel) or (
+                rel.endswith(".csv") and dataset_for_file(PurePosixPath(rel).name) is None
+            ):
                 raise PipelineError(
                     f"{source}: unexpected member {info.filename!r}; the zip should hold "
-                    "only the Olist CSV files"
+                    "only the Olist CSV files (and optionally the clickstream and catalog feeds)"
                 )
-            target = Path(tmp) / name
+            target = Path(tmp) / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
             with zf.open(info) as src, open(target, "wb") as dst:
                 while chunk := src.read(1 << 20):
                     dst.write(chunk)
-            found[name] = target
+            found[rel] = target
         yield found
 
 
-def inspect_file(path: Path, ds: Dataset) -> tuple[str, int, int]:
-    """Validate a raw file against its contract; return (sha256, bytes, data rows)."""
+def _sha256(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
             size += len(chunk)
-    if size == 0:
+    return digest.hexdigest(), size
+
+
+def check_csv(path: Path, ds: Dataset) -> int:
+    """Validate a raw CSV against its contract; return its number of data rows."""
+    if path.stat().st_size == 0:
         raise PipelineError(f"{path.name}: file is empty; re-export it with its header row")
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -106,93 +159,133 @@ def inspect_file(path: Path, ds: Dataset) -> tuple[str, int, int]:
                     f"{path.name}: wrong header ({'; '.join(detail)}); expected "
                     f"{','.join(ds.header)}"
                 )
-            rows = sum(1 for _ in reader)
+            return sum(1 for _ in reader)
     except UnicodeDecodeError as exc:
         raise PipelineError(
             f"{path.name}: not valid UTF-8 near byte {exc.start}; re-save the file as UTF-8"
         ) from None
-    return digest.hexdigest(), size, rows
+    except csv.Error as exc:
+        raise PipelineError(f"{path.name}: not a readable CSV ({exc})") from None
 
 
-def _landed_hashes(store: Store) -> dict[str, str]:
-    """sha256 -> key of every file already landed, from the manifests."""
-    out: dict[str, str] = {}
-    for key in store.list(MANIFEST_PREFIX):
-        if key.endswith(".json"):
-            m = json.loads(store.read_text(key))
-            if m.get("status") == "landed":
-                out[m["sha256"]] = m["key"]
-    return out
+def check_stream_file(path: Path, relative: str) -> int:
+    """A Firehose object must be a complete gzip of UTF-8 text; returns its lines.
+    Malformed JSON lines are not rejected here: cleaning quarantines them one by one."""
+    if path.stat().st_size == 0:
+        raise PipelineError(f"{relative}: file is empty; the stream never writes empty objects")
+    try:
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+            return sum(1 for line in fh if line.strip())
+    except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+        raise PipelineError(
+            f"{relative}: truncated or corrupt gzip ({exc}); download the object again"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise PipelineError(f"{relative}: not valid UTF-8 near byte {exc.start}") from None
+
+
+def _check(relative: str, path: Path, day: str) -> RawFile:
+    stream = STREAM_PATH.search(relative)
+    sha, size = _sha256(path)
+    if stream:
+        rows = check_stream_file(path, relative)
+        key = f"raw/{CLICKSTREAM}/{STREAM_ENTITY}/{stream.group(1)}/{stream.group(2)}"
+        return RawFile(relative, path, STREAM_ENTITY, CLICKSTREAM, key, sha, size, rows)
+    ds = dataset_for_file(path.name)
+    assert ds is not None
+    rows = check_csv(path, ds)
+    return RawFile(
+        relative, path, ds.entity, ds.source, raw_key(ds, day, path.name), sha, size, rows
+    )
+
+
+def manifest_key(entity: str, sha256: str) -> str:
+    return f"{MANIFEST_PREFIX}/{entity}/{sha256[:16]}.json"
 
 
 def ingest(
     source: Path,
-    store: Store,
+    store,
     ingest_date: date | None = None,
     require_all_olist: bool = True,
-    progress=None,
+    progress: Progress | None = None,
 ) -> list[Manifest]:
-    """Validate every file in `source`, then land the new ones and write manifests."""
+    """Validate every file of a delivery, then land the new ones and write manifests."""
     day = (ingest_date or datetime.now(UTC).date()).isoformat()
-    with _source_files(source) as files:
-        unknown = [n for n in files if dataset_for_file(n) is None]
+    hooks = progress or Progress()
+    with _delivery(source) as files:
+        unknown = [
+            rel
+            for rel in files
+            if not _is_delivery_file(rel)
+            or (rel.endswith(".csv") and dataset_for_file(Path(rel).name) is None)
+        ]
         if unknown:
             raise PipelineError(
-                f"{source}: unexpected file(s) {', '.join(unknown)}; expected only "
-                + ", ".join(d.file_name for d in DATASETS.values())
+                f"{source}: unexpected file(s) {', '.join(unknown[:5])}; expected only "
+                + ", ".join(n for d in DATASETS.values() for n in d.file_names)
+                + " and the clickstream feed under year=/month=/day=/hour="
             )
+        names = {Path(rel).name for rel in files}
         if require_all_olist:
-            missing = [d.file_name for d in OLIST_DATASETS if d.file_name not in files]
+            missing = [d.file_name for d in OLIST_DATASETS if d.file_name not in names]
             if missing:
                 raise PipelineError(
                     f"{source}: missing raw file(s) {', '.join(missing)}; "
                     "the Olist download has 9 CSV files"
                 )
-        checked = []
-        for name, path in files.items():
-            ds = dataset_for_file(name)
-            assert ds is not None
-            sha, size, rows = inspect_file(path, ds)
-            checked.append((ds, path, sha, size, rows))
-            if progress:
-                progress(f"checked {name}: {rows:,} rows")
+        checked: list[RawFile] = []
+        for rel, path in files.items():
+            checked.append(_check(rel, path, day))
+            hooks.checked(rel, checked[-1].rows)
 
-        already = _landed_hashes(store)
-        manifests = []
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        for ds, path, sha, size, rows in checked:
-            key = raw_key(ds, day)
-            status = "already_landed" if sha in already else "landed"
-            if status == "landed":
-                store.put_file(path, key)
+        # Decide everything before writing anything.
+        plan: list[tuple[RawFile, str, str]] = []  # file, status, key
+        for f in checked:
+            mkey = manifest_key(f.entity, f.sha256)
+            if store.exists(mkey):
+                plan.append((f, "already_landed", json.loads(store.read_text(mkey))["key"]))
+            elif store.exists(f.key):
+                raise PipelineError(
+                    f"{f.relative}: a different file was already landed today at {f.key}; "
+                    "deliver corrections on another day (--ingest-date) or remove the old file"
+                )
             else:
-                key = already[sha]
+                plan.append((f, "landed", f.key))
+
+        hooks.start_landing(sum(f.bytes for f, status, _ in plan if status == "landed"))
+        manifests = []
+        now = datetime.now(UTC)
+        stamp = now.strftime("%Y%m%dT%H%M%SZ")
+        for f, status, key in plan:
+            if status == "landed":
+                store.put_file(f.path, key, on_bytes=hooks.landed_bytes)
             m = Manifest(
-                file_name=ds.file_name,
-                entity=ds.entity,
-                source=ds.source,
+                file_name=Path(f.relative).name,
+                entity=f.entity,
+                source=f.source,
                 key=key,
-                sha256=sha,
-                bytes=size,
-                rows=rows,
-                source_path=str(source),
+                sha256=f.sha256,
+                bytes=f.bytes,
+                rows=f.rows,
+                source_path=str(source / f.relative) if source.is_dir() else str(source),
                 ingest_date=day,
-                landed_at=now,
+                landed_at=now.isoformat(timespec="seconds"),
                 status=status,
             )
-            manifest_key = (
-                f"{MANIFEST_PREFIX}/{ds.entity}/{sha[:16]}.json"
+            mkey = (
+                manifest_key(f.entity, f.sha256)
                 if status == "landed"
-                else f"{MANIFEST_PREFIX}/_noop/{ds.entity}/{now.replace(':', '')}-{sha[:16]}.json"
+                else f"{MANIFEST_PREFIX}/_noop/{f.entity}/{stamp}-{f.sha256[:16]}.json"
             )
-            store.put_text(manifest_key, json.dumps(asdict(m), indent=2))
+            # The manifest is written after its file: a manifest always means "landed".
+            store.put_text(mkey, json.dumps(asdict(m), indent=2))
             manifests.append(m)
-            if progress:
-                progress(f"{status.replace('_', ' ')} {ds.file_name}")
+            hooks.landed(f.relative, status)
     return manifests
 
 
-def read_manifests(store: Store) -> list[dict]:
+def read_manifests(store) -> list[dict]:
     """Manifests of landed files (not the no-op records)."""
     return [
         json.loads(store.read_text(k))

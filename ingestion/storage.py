@@ -8,8 +8,8 @@ writes to `lake/` on a laptop and to `s3://bucket/prefix/` in production.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -19,7 +19,9 @@ class Store(Protocol):
     root: str
 
     def exists(self, key: str) -> bool: ...
-    def put_file(self, local_path: Path, key: str) -> None: ...
+    def put_file(
+        self, local_path: Path, key: str, on_bytes: Callable[[int], None] | None = None
+    ) -> None: ...
     def put_text(self, key: str, text: str) -> None: ...
     def read_text(self, key: str) -> str: ...
     def list(self, prefix: str) -> list[str]: ...
@@ -36,13 +38,18 @@ class LocalStore:
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
 
-    def put_file(self, local_path: Path, key: str) -> None:
+    def put_file(
+        self, local_path: Path, key: str, on_bytes: Callable[[int], None] | None = None
+    ) -> None:
         dest = self._path(key)
         dest.parent.mkdir(parents=True, exist_ok=True)
         # Copy then rename so a reader never sees a half-written file.
         fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".landing-")
-        os.close(fd)
-        shutil.copyfile(local_path, tmp)
+        with open(local_path, "rb") as src, os.fdopen(fd, "wb") as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+                if on_bytes:
+                    on_bytes(len(chunk))
         os.replace(tmp, dest)
 
     def put_text(self, key: str, text: str) -> None:
@@ -73,6 +80,8 @@ class LocalStore:
 @dataclass
 class S3Store:
     root: str  # s3://bucket/prefix
+    # Multipart above this size: the large Olist files (geolocation, 61 MB) go in parts.
+    multipart_threshold: int = 16 * 1024 * 1024
 
     def __post_init__(self) -> None:
         import boto3
@@ -82,8 +91,10 @@ class S3Store:
         self.bucket, _, prefix = rest.partition("/")
         self.prefix = prefix.strip("/")
         self._s3 = boto3.client("s3")
-        # Multipart above 16 MB: the large Olist files (geolocation, 61 MB) go in parts.
-        self._transfer = TransferConfig(multipart_threshold=16 * 1024 * 1024)
+        self._transfer = TransferConfig(
+            multipart_threshold=self.multipart_threshold,
+            multipart_chunksize=max(5 * 1024 * 1024, self.multipart_threshold),
+        )
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
@@ -92,8 +103,12 @@ class S3Store:
         resp = self._s3.list_objects_v2(Bucket=self.bucket, Prefix=self._key(key), MaxKeys=1)
         return any(o["Key"] == self._key(key) for o in resp.get("Contents", []))
 
-    def put_file(self, local_path: Path, key: str) -> None:
-        self._s3.upload_file(str(local_path), self.bucket, self._key(key), Config=self._transfer)
+    def put_file(
+        self, local_path: Path, key: str, on_bytes: Callable[[int], None] | None = None
+    ) -> None:
+        self._s3.upload_file(
+            str(local_path), self.bucket, self._key(key), Config=self._transfer, Callback=on_bytes
+        )
 
     def put_text(self, key: str, text: str) -> None:
         self._s3.put_object(Bucket=self.bucket, Key=self._key(key), Body=text.encode("utf-8"))

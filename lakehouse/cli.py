@@ -4,6 +4,7 @@
     lakehouse generate --scale 0.01
     lakehouse ingest --source DIR_OR_ZIP [--lake s3://bucket/prefix]
     lakehouse clean [--entities orders,customers]
+    lakehouse --lake s3://bucket/lake catalog --register [--ddl-out infra/athena]
     lakehouse transform [--target athena]
     lakehouse docs [--serve]
 
@@ -20,9 +21,11 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from glue_etl.errors import PipelineError
@@ -59,21 +62,67 @@ class RunReport:
 # ---------------------------------------------------------------------------- stages
 
 
+def _bar() -> Progress:
+    return Progress(
+        TextColumn("  {task.description:<16}"),
+        BarColumn(bar_width=24),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[detail]}"),
+        console=console,
+    )
+
+
 def stage_generate(out: Path, scale: float, seed: int) -> str:
-    from ingestion.generator import generate
+    from ingestion.generator import GENERATION_STEPS, generate
 
-    result = generate(out, scale=scale, seed=seed)
+    with _bar() as bar:
+        task = bar.add_task("generating", total=GENERATION_STEPS, detail="")
+
+        def step(label: str) -> None:
+            bar.update(task, advance=1, detail=label)
+
+        result = generate(out, scale=scale, seed=seed, progress=step)
     total = sum(result.rows.values())
-    return f"{total:,} rows in {len(result.rows)} files -> {out}"
+    return f"{total:,} rows -> {out}"
 
 
-def stage_ingest(source: Path, lake: str) -> str:
+class _IngestBars:
+    """rich progress for landing: files checked, then bytes written or uploaded."""
+
+    def __init__(self, bar: Progress, files: int) -> None:
+        self.bar = bar
+        self.check = bar.add_task("checking", total=files, detail="")
+        self.land = None
+        self.counts: dict[str, int] = {}
+
+    def checked(self, name: str, rows: int) -> None:
+        self.bar.update(self.check, advance=1, detail=Path(name).name[:40])
+
+    def start_landing(self, total_bytes: int) -> None:
+        self.land = self.bar.add_task("landing", total=max(total_bytes, 1), detail="")
+
+    def landed_bytes(self, n: int) -> None:
+        self.bar.update(self.land, advance=n)
+
+    def landed(self, name: str, status: str) -> None:
+        self.counts[status] = self.counts.get(status, 0) + 1
+        self.bar.update(self.land, detail=Path(name).name[:40])
+        if status != "landed":  # nothing to write: the bar still reaches the end
+            self.bar.update(self.land, completed=self.bar.tasks[self.land].total)
+
+
+def stage_ingest(source: Path, lake: str, ingest_date: date | None = None) -> str:
     from ingestion.land import ingest
     from ingestion.storage import open_store
 
-    manifests = ingest(source, open_store(lake), progress=lambda m: console.print(f"  {m}"))
+    n_files = sum(1 for p in source.rglob("*") if p.is_file()) if source.is_dir() else 1
+    with _bar() as bar:
+        hooks = _IngestBars(bar, n_files)
+        manifests = ingest(source, open_store(lake), ingest_date=ingest_date, progress=hooks)
     landed = sum(m.status == "landed" for m in manifests)
-    return f"{landed} landed, {len(manifests) - landed} already landed (no-op)"
+    rows = sum(m.rows for m in manifests if m.status == "landed")
+    return f"{landed} landed ({rows:,} rows), {len(manifests) - landed} already landed (no-op)"
 
 
 def stage_clean(lake: str, entities: Sequence[str]) -> str:
@@ -238,7 +287,8 @@ def cmd_generate(args: argparse.Namespace) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> None:
-    RunReport().timed("ingest", lambda: stage_ingest(Path(args.source), args.lake))
+    day = date.fromisoformat(args.ingest_date) if args.ingest_date else None
+    RunReport().timed("ingest", lambda: stage_ingest(Path(args.source), args.lake, day))
 
 
 def cmd_clean(args: argparse.Namespace) -> None:
@@ -251,6 +301,32 @@ def cmd_transform(args: argparse.Namespace) -> None:
         return f"{len(b.models)} models, {b.tests_passed}/{b.tests_total} tests passed"
 
     RunReport().timed(f"dbt build ({args.target})", go)
+
+
+def cmd_catalog(args: argparse.Namespace) -> None:
+    from ingestion import catalog
+
+    def go() -> str:
+        done = []
+        if args.ddl_out:
+            files = catalog.write_ddl(Path(args.ddl_out), args.lake if args.register else
+                                      catalog.DDL_LAKE_ROOT)  # fmt: skip
+            done.append(f"{len(files)} DDL files in {args.ddl_out}")
+        if args.register:
+            if not args.lake.startswith("s3://"):
+                raise PipelineError(
+                    f"--lake {args.lake}: Glue tables need an S3 location; "
+                    "pass --lake s3://bucket/prefix to register"
+                )
+            import boto3
+
+            tables = catalog.register(boto3.client("glue"), args.lake)
+            done.append(f"{len(tables)} tables registered in {', '.join(catalog.DATABASES)}")
+        if not done:
+            raise PipelineError("nothing to do: pass --register and/or --ddl-out DIR")
+        return "; ".join(done)
+
+    RunReport().timed("catalog", go)
 
 
 def cmd_docs(args: argparse.Namespace) -> None:
@@ -298,6 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="validate and land raw files into the raw zone")
     p.add_argument("--source", required=True, help="folder or .zip with the raw CSV files")
+    p.add_argument("--ingest-date", help="YYYY-MM-DD partition to land into (default: today, UTC)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("clean", help="Spark cleaning of raw entities into Parquet")
@@ -308,6 +385,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", default="local", choices=["local", "athena"])
     p.add_argument("dbt_args", nargs="*", help="extra dbt arguments, after --")
     p.set_defaults(func=cmd_transform)
+
+    p = sub.add_parser("catalog", help="register raw/cleaned tables in Glue; write Athena DDL")
+    p.add_argument("--register", action="store_true", help="create/update the Glue tables")
+    p.add_argument("--ddl-out", help="write Athena DDL files here (e.g. infra/athena)")
+    p.set_defaults(func=cmd_catalog)
 
     p = sub.add_parser("docs", help="generate (and optionally serve) the dbt docs site")
     p.add_argument("--serve", action="store_true")

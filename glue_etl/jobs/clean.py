@@ -26,6 +26,7 @@ from glue_etl.errors import PipelineError
 from glue_etl.io import (
     RunLogRow,
     append_run_log,
+    raw_path,
     read_raw,
     write_parquet,
     zone_path,
@@ -93,17 +94,36 @@ def clean_entity(
     )
 
 
+def _exists(spark: SparkSession, path: str) -> bool:
+    """Whether a path exists, through Hadoop's FileSystem (local disk or S3 alike)."""
+    jvm = spark.sparkContext._jvm
+    hpath = jvm.org.apache.hadoop.fs.Path(path)
+    return hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(hpath)
+
+
 def run(
     spark: SparkSession,
     lake_root: str,
-    entities: Sequence[str],
+    entities: Sequence[str] | None = None,
     progress: Callable[[RunLogRow], None] | None = None,
 ) -> list[RunLogRow]:
-    """Clean the entities, append the run log, and fail if any entity does not balance."""
+    """Clean the entities (None: every entity with landed files), append the run log,
+    and fail if any entity does not balance."""
+    if entities is None:
+        entities = [e for e, ds in DATASETS.items() if _exists(spark, raw_path(lake_root, ds))]
+        if not entities:
+            raise PipelineError(
+                f"no raw files under {lake_root}/raw; run `lakehouse ingest --source ...` first"
+            )
     unknown = [e for e in entities if e not in DATASETS]
     if unknown:
         raise PipelineError(
             f"unknown entity {', '.join(unknown)}; choose from {', '.join(DATASETS)} or 'all'"
+        )
+    missing = [e for e in entities if not _exists(spark, raw_path(lake_root, DATASETS[e]))]
+    if missing:
+        raise PipelineError(
+            f"no raw files for {', '.join(missing)} under {lake_root}/raw; ingest them first"
         )
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     landed = landed_rows(spark, lake_root)
@@ -130,8 +150,9 @@ def run(
     return rows
 
 
-def parse_entities(value: str) -> list[str]:
-    return list(DATASETS) if value in ("", "all") else [e.strip() for e in value.split(",")]
+def parse_entities(value: str) -> list[str] | None:
+    """'all' (None: every entity with landed files) or a comma-separated list."""
+    return None if value in ("", "all") else [e.strip() for e in value.split(",")]
 
 
 def _glue_args(argv: Sequence[str]) -> dict[str, str] | None:

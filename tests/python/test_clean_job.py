@@ -5,6 +5,8 @@ import shutil
 import pytest
 
 from glue_etl.jobs.clean import run
+from glue_etl.schemas import DATASETS
+from glue_etl.transforms import cleaned_schema
 from ingestion.land import ingest
 from ingestion.storage import LocalStore
 
@@ -35,6 +37,20 @@ def test_every_entity_balances_and_matches_the_manifests(spark, landed_lake):
     assert reviews.raw_rows == reviews.landed_rows
     run_log = spark.read.parquet(f"{landed_lake}/_audit/run_log")
     assert run_log.where("entity = 'orders'").count() >= 1
+
+
+def test_cleaned_files_have_the_contract_schema(spark, landed_lake):
+    """What the job writes is what the Glue catalog declares (glue_etl/schemas.py)."""
+    run(spark, str(landed_lake), ["order_items", "geolocation", "sellers"])
+    for entity in ("order_items", "geolocation", "sellers"):
+        written = spark.read.parquet(f"{landed_lake}/cleaned/{entity}").schema
+        expected = cleaned_schema(DATASETS[entity])
+        assert [(f.name, f.dataType) for f in written] == [(f.name, f.dataType) for f in expected]
+
+
+def test_all_means_every_entity_with_landed_files(spark, landed_lake):
+    rows = run(spark, str(landed_lake), None)
+    assert {r.entity for r in rows} == set(DATASETS)
 
 
 def test_rerun_gives_the_same_rows(spark, landed_lake):

@@ -1,11 +1,17 @@
 """The generator writes files in the real Olist byte format, deterministically."""
 
 import csv
+import gzip
 import hashlib
+import json
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 
-from glue_etl.schemas import DATASETS
-from ingestion.generator import CATEGORY_TRANSLATIONS, generate
+import pytest
+
+from glue_etl.schemas import DATASETS, STREAM_FOLDER
+from ingestion.generator import CATEGORY_TRANSLATIONS, PRICE_PROPERTY, generate
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -19,6 +25,8 @@ def test_every_file_has_the_exact_header(tiny_raw):
         first = raw.split(b"\n", 1)[0].rstrip(b"\r")
         if ds.entity == "product_category_name_translation":
             assert first == b"\xef\xbb\xbf" + ",".join(ds.header).encode()
+        elif ds.source == "catalog":  # Retailrocket files: plain headers
+            assert first == ",".join(ds.header).encode()
         else:
             assert first == ",".join(f'"{h}"' for h in ds.header).encode()
     assert b'"product_name_lenght"' in (tiny_raw / "olist_products_dataset.csv").read_bytes()
@@ -89,3 +97,153 @@ def test_purchase_events_carry_the_order_at_its_purchase_time(tiny_raw):
     sessions = {e["session_id"] for e in events}
     converting = {e["session_id"] for e in purchases}
     assert len(sessions) > 2 * len(converting)
+
+
+# ---- quirks at realistic rates: counts at scale 0.05 against the real profile x 0.05
+
+
+@pytest.fixture(scope="module")
+def scale_005(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("scale005")
+    generate(out, scale=0.05, seed=42)
+    return out
+
+
+def test_row_counts_follow_the_scale(scale_005):
+    real = {
+        "olist_orders_dataset.csv": 99441,
+        "olist_customers_dataset.csv": 99441,
+        "olist_products_dataset.csv": 32951,
+        "olist_sellers_dataset.csv": 3095,
+        "olist_order_items_dataset.csv": 112650,
+        "olist_order_payments_dataset.csv": 103886,
+        "olist_order_reviews_dataset.csv": 99224,
+        "olist_geolocation_dataset.csv": 1000163,
+    }
+    for name, n in real.items():
+        got = len(_rows(scale_005 / name))
+        assert abs(got - n * 0.05) <= 0.04 * n * 0.05, (name, got, n * 0.05)
+
+
+def test_quirk_counts(scale_005):
+    orders = _rows(scale_005 / "olist_orders_dataset.csv")
+    reviews = _rows(scale_005 / "olist_order_reviews_dataset.csv")
+    products = _rows(scale_005 / "olist_products_dataset.csv")
+    payments = _rows(scale_005 / "olist_order_payments_dataset.csv")
+    items = _rows(scale_005 / "olist_order_items_dataset.csv")
+    customers = _rows(scale_005 / "olist_customers_dataset.csv")
+    geo = _rows(scale_005 / "olist_geolocation_dataset.csv")
+
+    # Exact counts that scale: round(real x 0.05).
+    assert sum(1 for p in products if not p["product_category_name"]) == round(610 * 0.05)
+    untranslated = {"pc_gamer", "portateis_cozinha_e_preparadores_de_alimentos"}
+    assert sum(p["product_category_name"] in untranslated for p in products) == round(13 * 0.05)
+    assert sum(p["payment_type"] == "not_defined" for p in payments) == max(1, round(3 * 0.05))
+    delivered_no_date = [o for o in orders if o["order_status"] == "delivered"
+                         and not o["order_delivered_customer_date"]]  # fmt: skip
+    assert len(delivered_no_date) >= round(8 * 0.05)
+    # Rates.
+    ids = [r["review_id"] for r in reviews]
+    dup_rate = (len(ids) - len(set(ids))) / len(ids)
+    assert 0.004 < dup_rate < 0.014, dup_rate  # real: 814 / 99,224 = 0.82%
+    per_order: dict[str, int] = {}
+    for r in reviews:
+        per_order[r["order_id"]] = per_order.get(r["order_id"], 0) + 1
+    assert sum(n > 1 for n in per_order.values()) == round(547 * 0.05)
+    title_null = sum(not r["review_comment_title"] for r in reviews) / len(reviews)
+    assert 0.85 < title_null < 0.91  # real 88%
+    uniques = {c["customer_unique_id"] for c in customers}
+    assert 0.95 < len(uniques) / len(customers) < 0.985  # real 96,096 / 99,441
+    rows = [tuple(g.values()) for g in geo]
+    dup_geo = 1 - len(set(rows)) / len(rows)
+    assert 0.2 < dup_geo < 0.32, dup_geo  # real ~26%
+    outside = [g for g in geo if float(g["geolocation_lat"]) > 5.5]
+    assert len(outside) == round(29 * 0.05)
+    order_ids = {o["order_id"] for o in orders}
+    with_items = {i["order_id"] for i in items}
+    assert 0.004 < len(order_ids - with_items) / len(order_ids) < 0.012  # real 775 / 99,441
+    statuses = [o["order_status"] for o in orders]
+    assert 0.955 < statuses.count("delivered") / len(statuses) < 0.985  # real 97.0%
+    months = [o["order_purchase_timestamp"][:7] for o in orders]
+    assert max(set(months), key=months.count) == "2017-11"  # Black Friday peak
+
+
+def test_late_deliveries_get_worse_reviews(scale_005):
+    orders = {o["order_id"]: o for o in _rows(scale_005 / "olist_orders_dataset.csv")}
+    late, on_time = [], []
+    for r in _rows(scale_005 / "olist_order_reviews_dataset.csv"):
+        o = orders[r["order_id"]]
+        if not o["order_delivered_customer_date"]:
+            continue
+        is_late = o["order_delivered_customer_date"][:10] > o["order_estimated_delivery_date"][:10]
+        (late if is_late else on_time).append(int(r["review_score"]))
+    assert late and on_time
+    assert sum(late) / len(late) < sum(on_time) / len(on_time) - 1
+
+
+def test_firehose_feed_is_nested_gzip_json_by_hour(scale_005):
+    files = sorted((scale_005 / STREAM_FOLDER).rglob("*.gz"))
+    assert files
+    for f in files[:20]:
+        parts = f.relative_to(scale_005 / STREAM_FOLDER).parts
+        assert [p.split("=")[0] for p in parts[:4]] == ["year", "month", "day", "hour"]
+        assert f.name.startswith("ecom-clickstream-1-")
+        with gzip.open(f, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                e = json.loads(line)
+                assert set(e) == {"event_id", "event_type", "session_id", "event_timestamp",
+                                  "product_id", "customer", "order", "session"}  # fmt: skip
+                ts = e["event_timestamp"]
+                assert ts.endswith("Z")
+                y, mo, d, h = (p.split("=")[1] for p in parts[:4])
+                assert ts.startswith(f"{y}-{mo}-{d}T{h}")
+    # The stream repeats the export's events since STREAM_FROM (same event ids).
+    csv_ids = {e["event_id"] for e in _rows(scale_005 / "olist_clickstream_events.csv")}
+    with gzip.open(files[-1], "rt", encoding="utf-8") as fh:
+        assert all(json.loads(line)["event_id"] in csv_ids for line in fh)
+
+
+def test_catalog_feed_is_aligned_with_the_products(scale_005):
+    products = {p["product_id"]: p for p in _rows(scale_005 / "olist_products_dataset.csv")}
+    props = _rows(scale_005 / "item_properties_part1.csv")
+    props += _rows(scale_005 / "item_properties_part2.csv")
+    tree = {int(r["categoryid"]): r["parentid"] for r in _rows(scale_005 / "category_tree.csv")}
+    item_to_product = {int(p["itemid"]): p["value"] for p in props
+                       if p["property"] == "olist_product_id"}  # fmt: skip
+    assert set(item_to_product.values()) == set(products)
+    for p in props:
+        assert int(p["timestamp"]) > 1_470_000_000_000  # epoch milliseconds
+        if p["property"] == PRICE_PROPERTY:
+            assert re.fullmatch(r"n\d+\.\d{3}", p["value"]), p["value"]
+        if p["property"] == "available":
+            assert p["value"] in ("0", "1")
+
+    def depth(cid: int) -> int:
+        parent = tree[cid]
+        return 1 if parent == "" else 1 + depth(int(parent))
+
+    leaves = {int(p["value"]) for p in props if p["property"] == "categoryid"}
+    assert leaves and all(depth(c) >= 3 for c in leaves)
+    assert sum(1 for v in tree.values() if v == "") >= 5  # departments are roots
+
+
+def test_order_item_prices_follow_the_price_history(scale_005):
+    """An item's price is the catalog price of its product in the week of purchase."""
+    props = _rows(scale_005 / "item_properties_part1.csv")
+    props += _rows(scale_005 / "item_properties_part2.csv")
+    product_of = {p["itemid"]: p["value"] for p in props if p["property"] == "olist_product_id"}
+    history: dict[str, list[tuple[int, float]]] = {}
+    for p in props:
+        if p["property"] == PRICE_PROPERTY:
+            history.setdefault(product_of[p["itemid"]], []).append(
+                (int(p["timestamp"]), float(p["value"][1:]))
+            )
+    orders = {o["order_id"]: o for o in _rows(scale_005 / "olist_orders_dataset.csv")}
+    for item in _rows(scale_005 / "olist_order_items_dataset.csv")[:300]:
+        bought = orders[item["order_id"]]["order_purchase_timestamp"]
+        when = int(datetime.fromisoformat(bought).replace(tzinfo=UTC).timestamp() * 1000)
+        changes = sorted(history[item["product_id"]])
+        # Snapshots are weekly: the price in force is the latest change not after the
+        # purchase week's snapshot.
+        candidates = [price for t, price in changes if t <= when + 7 * 86400_000]
+        assert float(item["price"]) in candidates

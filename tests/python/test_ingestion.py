@@ -1,8 +1,10 @@
 """Landing raw files: validation before writing, manifests, idempotent re-ingestion."""
 
 import json
+import re
 import shutil
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,15 +22,32 @@ def delivery(tiny_raw, tmp_path) -> Path:
     return dest
 
 
+def _files(delivery: Path) -> list[Path]:
+    return [p for p in delivery.rglob("*") if p.is_file()]
+
+
 def test_lands_files_unmodified_with_manifests(delivery, tmp_path):
     store = LocalStore(str(tmp_path / "lake"))
-    manifests = ingest(delivery, store)
+    manifests = ingest(delivery, store, ingest_date=date(2026, 11, 20))
     assert {m.status for m in manifests} == {"landed"}
-    assert len(manifests) == 10
+    assert len(manifests) == len(_files(delivery))
+    by_name = {p.name: p for p in _files(delivery)}
     for m in manifests:
         landed = tmp_path / "lake" / m.key
-        assert landed.read_bytes() == (delivery / m.file_name).read_bytes()
-        assert m.key.startswith(f"raw/{m.source}/{m.entity}/ingest_date=")
+        assert landed.read_bytes() == by_name[m.file_name].read_bytes()
+        if m.entity == "events_stream":
+            assert re.match(
+                r"raw/clickstream/events_stream/year=\d{4}/month=\d\d/day=\d\d/hour=\d\d/", m.key
+            )
+        else:
+            assert m.key == f"raw/{m.source}/{m.entity}/ingest_date=2026-11-20/{m.file_name}"
+    assert {m.entity for m in manifests} >= {
+        "orders",
+        "events",
+        "events_stream",
+        "item_properties",
+        "category_tree",
+    }
     orders = next(m for m in manifests if m.entity == "orders")
     assert orders.rows == len((delivery / orders.file_name).read_text().splitlines()) - 1
 
@@ -36,12 +55,24 @@ def test_lands_files_unmodified_with_manifests(delivery, tmp_path):
 def test_reingesting_the_same_bytes_is_a_recorded_noop(delivery, tmp_path):
     store = LocalStore(str(tmp_path / "lake"))
     ingest(delivery, store)
-    again = ingest(delivery, store)
+    again = ingest(delivery, store, ingest_date=date(2030, 1, 1))  # another day, same bytes
+    n = len(_files(delivery))
     assert {m.status for m in again} == {"already_landed"}
-    raw_files = [k for k in store.list("raw")]
-    assert len(raw_files) == 10  # nothing landed twice
-    assert len(read_manifests(store)) == 10
-    assert len(store.list(f"{MANIFEST_PREFIX}/_noop")) == 10
+    assert len(store.list("raw")) == n  # nothing landed twice
+    assert len(read_manifests(store)) == n
+    assert len(store.list(f"{MANIFEST_PREFIX}/_noop")) == n
+
+
+def test_a_different_file_under_the_same_name_the_same_day_is_refused(delivery, tmp_path):
+    store = LocalStore(str(tmp_path / "lake"))
+    ingest(delivery, store, ingest_date=date(2026, 11, 20))
+    path = delivery / "olist_sellers_dataset.csv"
+    path.write_text(path.read_text() + 'ffffffffffffffffffffffffffffffff,"01001",sp,SP\n')
+    with pytest.raises(PipelineError, match="a different file was already landed today"):
+        ingest(delivery, store, ingest_date=date(2026, 11, 20))
+    # The correction lands on another day.
+    again = ingest(delivery, store, ingest_date=date(2026, 11, 21))
+    assert [m.status for m in again if m.entity == "sellers"] == ["landed"]
 
 
 def test_accepts_the_download_zip(delivery, tmp_path):
@@ -50,7 +81,7 @@ def test_accepts_the_download_zip(delivery, tmp_path):
         for p in delivery.glob("*.csv"):
             zf.write(p, p.name)
     manifests = ingest(archive, LocalStore(str(tmp_path / "lake")))
-    assert len(manifests) == 10
+    assert len(manifests) == len(list(delivery.glob("*.csv")))
 
 
 def _expect_error(delivery, tmp_path, match: str):
@@ -100,6 +131,26 @@ def test_unknown_file(delivery, tmp_path):
     _expect_error(delivery, tmp_path, r"unexpected file\(s\) notes.csv")
 
 
+def test_truncated_gzip_in_the_stream(delivery, tmp_path):
+    gz = sorted(delivery.rglob("*.gz"))[0]
+    gz.write_bytes(gz.read_bytes()[:-20])
+    _expect_error(delivery, tmp_path, r"hour=\d\d/.*\.gz: truncated or corrupt gzip")
+
+
+def test_only_csv_files_of_the_real_download(delivery, tmp_path):
+    """The Kaggle download has the 9 Olist files only: clickstream and catalog are optional."""
+    shutil.rmtree(delivery / "clickstream_stream")
+    for name in (
+        "olist_clickstream_events.csv",
+        "item_properties_part1.csv",
+        "item_properties_part2.csv",
+        "category_tree.csv",
+    ):
+        (delivery / name).unlink()
+    manifests = ingest(delivery, LocalStore(str(tmp_path / "lake")))
+    assert len(manifests) == 9
+
+
 def test_zip_with_unexpected_member(delivery, tmp_path):
     archive = tmp_path / "odd.zip"
     with zipfile.ZipFile(archive, "w") as zf:
@@ -116,10 +167,34 @@ def test_lands_on_s3_through_moto(delivery, aws_env):
     store = S3Store("s3://ecom-raw/lake")
     manifests = ingest(delivery, store)
     keys = store.list("raw")
-    assert len(keys) == 10
+    assert len(keys) == len(_files(delivery))
     m = next(m for m in manifests if m.entity == "order_reviews")
     body = boto3.client("s3").get_object(Bucket="ecom-raw", Key=f"lake/{m.key}")["Body"].read()
     assert body == (delivery / m.file_name).read_bytes()
     manifest = json.loads(store.read_text(f"{MANIFEST_PREFIX}/order_reviews/{m.sha256[:16]}.json"))
     assert manifest["rows"] == m.rows
     assert {x.status for x in ingest(delivery, store)} == {"already_landed"}
+
+
+@pytest.mark.aws
+def test_large_files_upload_in_parts(tmp_path, aws_env):
+    """Files over the multipart threshold go up in parts (S3 ETags of multipart objects
+    end in -<parts>), and arrive byte for byte."""
+    import boto3
+
+    from ingestion.generator import generate
+
+    generate(tmp_path / "d", scale=0.03, seed=1)
+    only = tmp_path / "only"
+    only.mkdir()
+    events = only / "olist_clickstream_events.csv"
+    shutil.move(tmp_path / "d" / events.name, events)
+    assert events.stat().st_size > 5 * 1024 * 1024
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket="ecom-big")
+    store = S3Store("s3://ecom-big/lake", multipart_threshold=5 * 1024 * 1024)
+    (m,) = ingest(only, store, require_all_olist=False)
+    head = s3.head_object(Bucket="ecom-big", Key=f"lake/{m.key}")
+    assert re.search(r"-\d+\"?$", head["ETag"]), head["ETag"]
+    body = s3.get_object(Bucket="ecom-big", Key=f"lake/{m.key}")["Body"].read()
+    assert body == events.read_bytes()

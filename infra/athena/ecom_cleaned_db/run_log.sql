@@ -1,0 +1,23 @@
+-- ETL run log: one row per entity per cleaning run, with the reconciliation.
+-- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
+CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_cleaned_db`.`run_log` (
+    `run_id` string,
+    `entity` string,
+    `source` string,
+    `started_at` timestamp,
+    `finished_at` timestamp,
+    `raw_rows` bigint,
+    `cleaned_rows` bigint,
+    `quarantined_rows` bigint,
+    `duplicate_rows` bigint,
+    `landed_rows` bigint,
+    `is_balanced` boolean
+)
+COMMENT 'ETL run log: one row per entity per cleaning run, with the reconciliation.'
+ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
+LOCATION 's3://YOUR-LAKE-BUCKET/lake/_audit/run_log/'
+TBLPROPERTIES (
+    'classification' = 'parquet'
+);

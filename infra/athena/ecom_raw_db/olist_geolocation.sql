@@ -1,0 +1,31 @@
+-- Olist zip prefix coordinates; cleaned to one point per prefix. Raw CSV as landed.
+-- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
+CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`olist_geolocation` (
+    `geolocation_zip_code_prefix` string,
+    `geolocation_lat` string,
+    `geolocation_lng` string,
+    `geolocation_city` string,
+    `geolocation_state` string
+)
+COMMENT 'Olist zip prefix coordinates; cleaned to one point per prefix. Raw CSV as landed.'
+PARTITIONED BY (`ingest_date` string)
+ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'
+WITH SERDEPROPERTIES (
+    'separatorChar' = ',',
+    'quoteChar' = '"',
+    'escapeChar' = '\\'
+)
+STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+LOCATION 's3://YOUR-LAKE-BUCKET/lake/raw/olist/geolocation/'
+TBLPROPERTIES (
+    'classification' = 'csv',
+    'projection.enabled' = 'true',
+    'projection.ingest_date.format' = 'yyyy-MM-dd',
+    'projection.ingest_date.interval' = '1',
+    'projection.ingest_date.interval.unit' = 'DAYS',
+    'projection.ingest_date.range' = '2016-01-01,NOW',
+    'projection.ingest_date.type' = 'date',
+    'skip.header.line.count' = '1',
+    'storage.location.template' = 's3://YOUR-LAKE-BUCKET/lake/raw/olist/geolocation/ingest_date=${ingest_date}/'
+);
