@@ -16,8 +16,9 @@ from datetime import datetime
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
-from glue_etl.schemas import RUN_LOG_COLUMNS, Dataset
-from glue_etl.transforms import CORRUPT, SPARK_TYPES, raw_schema
+from glue_etl.errors import PipelineError
+from glue_etl.schemas import RUN_LOG_COLUMNS, STREAM_COLUMNS, STREAM_ENTITY, Dataset
+from glue_etl.transforms import CORRUPT, SPARK_TYPES, flatten_stream, raw_schema
 
 # Target rows per output file: large enough to avoid many tiny files at demo scale,
 # small enough to keep files around 64-128 MB at scale 1.
@@ -32,8 +33,53 @@ def zone_path(lake_root: str, zone: str, entity: str) -> str:
     return f"{lake_root.rstrip('/')}/{zone}/{entity}"
 
 
+def path_exists(spark: SparkSession, path: str) -> bool:
+    """Whether a path exists, through Hadoop's FileSystem (local disk or S3 alike)."""
+    jvm = spark.sparkContext._jvm
+    hpath = jvm.org.apache.hadoop.fs.Path(path)
+    return hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(hpath)
+
+
+def feed_path(lake_root: str, ds: Dataset, feed: str) -> str:
+    return f"{lake_root.rstrip('/')}/raw/{ds.source}/{feed}"
+
+
+def has_raw(spark: SparkSession, lake_root: str, ds: Dataset) -> bool:
+    paths = [raw_path(lake_root, ds), *(feed_path(lake_root, ds, f) for f in ds.feeds)]
+    return any(path_exists(spark, p) for p in paths)
+
+
 def read_raw(spark: SparkSession, lake_root: str, ds: Dataset) -> DataFrame:
-    """Every landed file of an entity, all columns as text, with `ingest_date`."""
+    """Every landed row of an entity, all columns as text, with `ingest_date`: its CSV
+    files and, for the clickstream, the Firehose feed flattened to the same layout."""
+    parts = []
+    if path_exists(spark, raw_path(lake_root, ds)):
+        parts.append(_read_csv(spark, lake_root, ds))
+    if STREAM_ENTITY in ds.feeds and path_exists(spark, feed_path(lake_root, ds, STREAM_ENTITY)):
+        parts.append(flatten_stream(read_stream(spark, feed_path(lake_root, ds, STREAM_ENTITY))))
+    if not parts:
+        raise PipelineError(
+            f"no raw files for {ds.entity} under {raw_path(lake_root, ds)}; ingest them first"
+        )
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.unionByName(part)
+    return out
+
+
+def read_stream(spark: SparkSession, path: str) -> DataFrame:
+    """Firehose JSON lines (gzip) with an explicit schema; a line that is not valid JSON
+    keeps its text in the corrupt-record column."""
+    ddl = ", ".join(f"`{name}` {kind}" for name, kind in STREAM_COLUMNS)
+    return (
+        spark.read.schema(f"{ddl}, `{CORRUPT}` string")
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
+        .json(path)
+    )
+
+
+def _read_csv(spark: SparkSession, lake_root: str, ds: Dataset) -> DataFrame:
     reader = (
         spark.read.schema(raw_schema(ds))
         .option("header", True)
@@ -47,7 +93,9 @@ def read_raw(spark: SparkSession, lake_root: str, ds: Dataset) -> DataFrame:
     if ds.entity == "order_reviews":
         # Review messages hold quoted line breaks (CRLF inside quotes).
         reader = reader.option("multiLine", True)
-    return reader.csv(raw_path(lake_root, ds))
+    return reader.csv(raw_path(lake_root, ds)).select(
+        *[c.name for c in ds.columns], CORRUPT, "ingest_date"
+    )
 
 
 def _files_for(rows: int) -> int:

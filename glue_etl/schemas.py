@@ -5,8 +5,8 @@ This module is the single source of truth shared by the generator and the landin
 import) so that ingestion can use it without starting Spark and so that it ships inside
 the Glue `--extra-py-files` archive unchanged.
 
-Logical types: `string`, `int`, `bigint`, `double`, `decimal`, `timestamp`, `boolean`,
-`date`. Money is `decimal(12,2)` in BRL.
+Logical types: `string`, `int`, `bigint`, `double`, `decimal` (12,2), `decimal18`
+(18,3), `timestamp`, `boolean`, `date`. Money is `decimal(12,2)` in BRL.
 
 A dataset's cleaned table has its typed raw columns, then the columns cleaning derives
 (`derived`), then `ingest_date` (lineage); `partition_by` columns are among the derived
@@ -52,6 +52,11 @@ class Dataset:
     # Further file names that deliver the same entity (Retailrocket splits item
     # properties in two parts).
     more_file_names: tuple[str, ...] = ()
+    # Other raw feeds whose rows belong to this entity (the clickstream's Firehose feed
+    # delivers the same events as its CSV export).
+    feeds: tuple[str, ...] = ()
+    # Column -> regular expression a present value must match (zip prefixes, states).
+    patterns: dict[str, str] = field(default_factory=dict)
 
     @property
     def file_names(self) -> tuple[str, ...]:
@@ -127,6 +132,22 @@ STREAM_COLUMNS: tuple[tuple[str, str], ...] = (
     ("session", "struct<device_type:string,traffic_source:string>"),
 )
 STREAM_FOLDER = "clickstream_stream"  # generator output folder for the JSON feed
+STREAM_ENTITY = "events_stream"  # the feed's name in the raw zone and the manifests
+ZIP_PATTERN = r"^[0-9]{5}$"
+STATE_PATTERN = r"^[A-Z]{2}$"
+
+# The latest value of each catalog property per item, pivoted from the cleaned change
+# log (cleaned/item_latest): what dim_product reads as "current price/availability".
+ITEM_LATEST_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("itemid", "bigint"),
+    ("olist_product_id", "string"),
+    ("categoryid", "bigint"),
+    ("price", "decimal"),
+    ("is_available", "boolean"),
+    ("price_changed_at", "timestamp"),
+    ("availability_changed_at", "timestamp"),
+    ("last_changed_at", "timestamp"),
+)
 
 DATASETS: dict[str, Dataset] = {
     d.entity: d
@@ -145,6 +166,7 @@ DATASETS: dict[str, Dataset] = {
             primary_key=("customer_id",),
             description="Olist customers: one customer_id per order.",
             required=("customer_id", "customer_unique_id"),
+            patterns={"customer_zip_code_prefix": ZIP_PATTERN, "customer_state": STATE_PATTERN},
             derived=(Column("customer_city_normalized"),),
         ),
         Dataset(
@@ -161,6 +183,7 @@ DATASETS: dict[str, Dataset] = {
             primary_key=("geolocation_zip_code_prefix",),
             description="Olist zip prefix coordinates; cleaned to one point per prefix.",
             required=("geolocation_zip_code_prefix", "geolocation_lat", "geolocation_lng"),
+            patterns={"geolocation_zip_code_prefix": ZIP_PATTERN},
             derived=(Column("geolocation_points", "bigint"), Column("geolocation_city_normalized")),
         ),
         Dataset(
@@ -262,6 +285,7 @@ DATASETS: dict[str, Dataset] = {
             primary_key=("seller_id",),
             description="Olist sellers.",
             required=("seller_id",),
+            patterns={"seller_zip_code_prefix": ZIP_PATTERN, "seller_state": STATE_PATTERN},
             derived=(Column("seller_city_normalized"),),
         ),
         Dataset(
@@ -298,7 +322,8 @@ DATASETS: dict[str, Dataset] = {
                 "device_type": DEVICE_TYPES,
                 "traffic_source": TRAFFIC_SOURCES,
             },
-            description="Website clickstream events (CSV export).",
+            description="Website clickstream events (CSV export and Firehose feed).",
+            feeds=(STREAM_ENTITY,),
             derived=(Column("customer_city_normalized"), Column("event_date", "date")),
             partition_by=("event_date",),
         ),
@@ -312,6 +337,7 @@ DATASETS: dict[str, Dataset] = {
             description="Catalog change log (Retailrocket format): a property's value is "
             "written at a weekly snapshot only when it changed.",
             required=("timestamp", "itemid", "property"),
+            derived=(Column("changed_at", "timestamp"), Column("value_number", "decimal18")),
         ),
         Dataset(
             entity="category_tree",

@@ -10,7 +10,8 @@ Rules, in the order they are checked (the first failing rule is recorded):
   malformed_row              the CSV parser could not split the line into the columns
   missing_<column>           a required column is empty
   unparseable_<column>       a value does not parse as its type (timestamp, number, ...)
-  invalid_<column>           a value outside the column's allowed set (enums)
+  invalid_<column>           a value outside the column's allowed set (enums) or not
+                             matching its pattern (5-digit zip prefixes, 2-letter states)
   negative_<column>          money below zero
   coordinates_outside_brazil geolocation points outside Brazil's bounding box
 Dedup rules:
@@ -47,6 +48,7 @@ SPARK_TYPES: dict[str, T.DataType] = {
     "bigint": T.LongType(),
     "double": T.DoubleType(),
     "decimal": MONEY,
+    "decimal18": T.DecimalType(18, 3),
     "timestamp": T.TimestampType(),
     "boolean": T.BooleanType(),
     "date": T.DateType(),
@@ -107,6 +109,10 @@ def _rules(
     rules += [
         (f"invalid_{c}", raw[c].isNotNull() & ~raw[c].isin(*values))
         for c, values in ds.enums.items()
+    ]
+    rules += [
+        (f"invalid_{c}", raw[c].isNotNull() & ~raw[c].rlike(pattern))
+        for c, pattern in ds.patterns.items()
     ]
     rules += [(f"negative_{c.name}", typed[c.name] < 0) for c in ds.columns if c.type == "decimal"]
     if ds.entity == "geolocation":
@@ -189,7 +195,66 @@ def derive(df: DataFrame, ds: Dataset) -> DataFrame:
         )
     if ds.entity == "events":
         df = df.withColumn("event_date", F.to_date("event_ts"))
+    if ds.entity == "item_properties":
+        df = df.withColumn("changed_at", F.timestamp_millis("timestamp")).withColumn(
+            "value_number",
+            # Retailrocket writes numbers as `n` + digits (`n15360.000`); multi-token
+            # values and hashed text tokens stay text only.
+            F.when(
+                F.col("value").rlike(r"^n-?[0-9]+(\.[0-9]+)?$"),
+                F.substring("value", 2, 64).cast(T.DecimalType(18, 3)),
+            ),
+        )
     return df
+
+
+def flatten_stream(stream: DataFrame) -> DataFrame:
+    """Firehose JSON events -> the clickstream CSV's raw layout (all text), so both feeds
+    go through the same validation. Delivery date (the hour folder) is the lineage date."""
+    ts = F.regexp_replace(F.regexp_replace("event_timestamp", "T", " "), "Z$", "")
+    auth = F.col("customer.is_authenticated")
+    return stream.select(
+        F.col("event_id"),
+        F.col("session_id"),
+        F.col("customer.customer_id").alias("customer_id"),
+        F.col("event_type"),
+        ts.alias("event_ts"),
+        F.col("product_id"),
+        F.col("order.order_id").alias("order_id"),
+        F.col("session.device_type").alias("device_type"),
+        F.col("session.traffic_source").alias("traffic_source"),
+        F.when(auth.isNull(), None)
+        .otherwise(F.lower(auth.cast("string")))
+        .alias("is_authenticated"),
+        F.col("customer.city").alias("customer_city"),
+        F.col("customer.state").alias("customer_state"),
+        F.col(CORRUPT),
+        F.to_date(
+            F.format_string(
+                "%04d-%02d-%02d", *[F.col(c).cast("int") for c in ("year", "month", "day")]
+            )
+        ).alias("ingest_date"),
+    )
+
+
+def latest_item_properties(history: DataFrame) -> DataFrame:
+    """One row per catalog item with the latest value of each property (cleaned history
+    in, `ITEM_LATEST_COLUMNS` out)."""
+    w = Window.partitionBy("itemid", "property").orderBy(F.col("timestamp").desc())
+    latest = history.withColumn("_n", F.row_number().over(w)).where("_n = 1")
+
+    def prop(name: str, col: str = "value") -> Column:
+        return F.max(F.when(F.col("property") == name, F.col(col)))
+
+    return latest.groupBy("itemid").agg(
+        prop("olist_product_id").alias("olist_product_id"),
+        prop("categoryid").cast("bigint").alias("categoryid"),
+        prop("790", "value_number").cast(MONEY).alias("price"),
+        (prop("available") == "1").alias("is_available"),
+        prop("790", "changed_at").alias("price_changed_at"),
+        prop("available", "changed_at").alias("availability_changed_at"),
+        F.max("changed_at").alias("last_changed_at"),
+    )
 
 
 @dataclass

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from glue_etl.schemas import (
     DATASETS,
+    ITEM_LATEST_COLUMNS,
     RUN_LOG_COLUMNS,
     STREAM_COLUMNS,
     STREAM_PARTITIONS,
@@ -46,6 +47,7 @@ GLUE_TYPES = {
     "bigint": "bigint",
     "double": "double",
     "decimal": "decimal(12,2)",
+    "decimal18": "decimal(18,3)",
     "timestamp": "timestamp",
     "boolean": "boolean",
     "date": "date",
@@ -234,11 +236,27 @@ def run_log_table(lake_root: str) -> TableDef:
     )
 
 
+def item_latest_table(lake_root: str) -> TableDef:
+    return TableDef(
+        database=CLEANED_DB,
+        name="item_latest",
+        description="Latest catalog value per item (price, availability, category), "
+        "pivoted from the cleaned item_properties change log.",
+        columns=tuple((n, GLUE_TYPES[t]) for n, t in ITEM_LATEST_COLUMNS),
+        partition_keys=(),
+        location=f"{lake_root.rstrip('/')}/cleaned/item_latest/",
+        input_format=PARQUET_INPUT,
+        output_format=PARQUET_OUTPUT,
+        serde=PARQUET_SERDE,
+        properties={"classification": "parquet", "parquet.compression": "SNAPPY"},
+    )
+
+
 def all_tables(lake_root: str) -> list[TableDef]:
     tables = [raw_table(ds, lake_root) for ds in DATASETS.values()]
     tables.append(stream_table(lake_root))
     tables += [cleaned_table(ds, lake_root) for ds in DATASETS.values()]
-    tables.append(run_log_table(lake_root))
+    tables += [item_latest_table(lake_root), run_log_table(lake_root)]
     return tables
 
 

@@ -32,10 +32,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 
 from glue_etl.errors import PipelineError
-from glue_etl.schemas import CLICKSTREAM, DATASETS, OLIST_DATASETS, Dataset, dataset_for_file
+from glue_etl.schemas import (
+    CLICKSTREAM,
+    DATASETS,
+    OLIST_DATASETS,
+    STREAM_ENTITY,
+    Dataset,
+    dataset_for_file,
+)
 
 MANIFEST_PREFIX = "_audit/manifests"
-STREAM_ENTITY = "events_stream"
 STREAM_PATH = re.compile(r"(?:^|/)(year=\d{4}/month=\d{2}/day=\d{2}/hour=\d{2})/([^/]+\.gz)$")
 
 

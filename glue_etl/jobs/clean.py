@@ -26,13 +26,13 @@ from glue_etl.errors import PipelineError
 from glue_etl.io import (
     RunLogRow,
     append_run_log,
-    raw_path,
+    has_raw,
     read_raw,
     write_parquet,
     zone_path,
 )
 from glue_etl.schemas import DATASETS
-from glue_etl.transforms import clean
+from glue_etl.transforms import clean, latest_item_properties
 
 PARALLEL_ENTITIES = 4
 
@@ -73,6 +73,10 @@ def clean_entity(
     duplicate_rows = result.deduplicated_input.count() - cleaned_rows
     write_parquet(cleaned, zone_path(lake_root, "cleaned", entity), cleaned_rows, ds.partition_by)
     write_parquet(quarantine, zone_path(lake_root, "quarantine", entity), quarantined_rows)
+    if entity == "item_properties":
+        # The latest-value pivot is a view of the cleaned history, rebuilt with it.
+        latest = latest_item_properties(cleaned)
+        write_parquet(latest, zone_path(lake_root, "cleaned", "item_latest"), cleaned_rows // 4)
     balanced = raw_rows == cleaned_rows + quarantined_rows + duplicate_rows and landed in (
         -1,
         raw_rows,
@@ -94,13 +98,6 @@ def clean_entity(
     )
 
 
-def _exists(spark: SparkSession, path: str) -> bool:
-    """Whether a path exists, through Hadoop's FileSystem (local disk or S3 alike)."""
-    jvm = spark.sparkContext._jvm
-    hpath = jvm.org.apache.hadoop.fs.Path(path)
-    return hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(hpath)
-
-
 def run(
     spark: SparkSession,
     lake_root: str,
@@ -110,7 +107,7 @@ def run(
     """Clean the entities (None: every entity with landed files), append the run log,
     and fail if any entity does not balance."""
     if entities is None:
-        entities = [e for e, ds in DATASETS.items() if _exists(spark, raw_path(lake_root, ds))]
+        entities = [e for e, ds in DATASETS.items() if has_raw(spark, lake_root, ds)]
         if not entities:
             raise PipelineError(
                 f"no raw files under {lake_root}/raw; run `lakehouse ingest --source ...` first"
@@ -120,7 +117,7 @@ def run(
         raise PipelineError(
             f"unknown entity {', '.join(unknown)}; choose from {', '.join(DATASETS)} or 'all'"
         )
-    missing = [e for e in entities if not _exists(spark, raw_path(lake_root, DATASETS[e]))]
+    missing = [e for e in entities if not has_raw(spark, lake_root, DATASETS[e])]
     if missing:
         raise PipelineError(
             f"no raw files for {', '.join(missing)} under {lake_root}/raw; ingest them first"
@@ -129,7 +126,10 @@ def run(
     landed = landed_rows(spark, lake_root)
 
     def one(entity: str) -> RunLogRow:
-        row = clean_entity(spark, lake_root, entity, run_id, landed.get(entity, -1))
+        feeds = (entity, *DATASETS[entity].feeds)
+        present = [f for f in feeds if f in landed]
+        rows_landed = sum(landed[f] for f in present) if present else -1
+        row = clean_entity(spark, lake_root, entity, run_id, rows_landed)
         if progress:
             progress(row)
         return row

@@ -49,7 +49,7 @@ def test_register_creates_databases_and_typed_partitioned_tables(aws_env):
     assert keys == ["year", "month", "day", "hour"]
 
     cleaned = glue.get_tables(DatabaseName="ecom_cleaned_db")["TableList"]
-    assert {t["Name"] for t in cleaned} == {*DATASETS, "run_log"}
+    assert {t["Name"] for t in cleaned} == {*DATASETS, "item_latest", "run_log"}
     # Registering again updates in place.
     assert len(catalog.register(glue, LAKE)) == len(tables)
 

@@ -109,3 +109,72 @@ def test_events_get_their_partition_date(spark):
     assert str(row.event_date) == "2018-03-04"
     assert row.is_authenticated is False
     assert [r.rule for r in result.quarantine.collect()] == ["invalid_event_type"]
+
+
+def test_zip_prefixes_must_be_five_digits(spark):
+    rows = [
+        ("s1", "01037", "sao paulo", "SP"),
+        ("s2", "1037", "sao paulo", "SP"),  # lost its leading zero
+        ("s3", "01037", "sao paulo", "sp "),  # trimmed, but lower case
+    ]
+    split = validate(raw_df(spark, "sellers", rows), DATASETS["sellers"])
+    assert sorted(r.rule for r in split.quarantine.collect()) == [
+        "invalid_seller_state",
+        "invalid_seller_zip_code_prefix",
+    ]
+    assert [r.seller_id for r in split.valid.collect()] == ["s1"]
+
+
+def test_firehose_events_flatten_to_the_csv_layout(spark):
+    record = (
+        '{"event_id":"e1","event_type":"purchase","session_id":"s1",'
+        '"event_timestamp":"2018-08-15T10:31:02Z","product_id":null,'
+        '"customer":{"customer_id":"c1","city":"sao paulo","state":"SP","is_authenticated":true},'
+        '"order":{"order_id":"o1"},"session":{"device_type":"mobile","traffic_source":"email"}}'
+    )
+    import tempfile
+    from pathlib import Path
+
+    from glue_etl.io import read_stream
+    from glue_etl.transforms import flatten_stream
+
+    folder = Path(tempfile.mkdtemp()) / "year=2018" / "month=08" / "day=15" / "hour=10"
+    folder.mkdir(parents=True)
+    (folder / "part.json").write_text(record + "\n{not json\n")
+    raw = flatten_stream(read_stream(spark, str(folder.parents[3])))
+    result = clean(raw, DATASETS["events"])
+    (row,) = result.cleaned.collect()
+    assert (row.event_id, row.customer_id, row.order_id, row.device_type) == (
+        "e1",
+        "c1",
+        "o1",
+        "mobile",
+    )
+    assert row.event_ts == datetime(2018, 8, 15, 10, 31, 2)
+    assert row.is_authenticated is True
+    assert str(row.ingest_date) == "2018-08-15" and str(row.event_date) == "2018-08-15"
+    (bad,) = result.quarantine.collect()
+    assert bad.rule == "malformed_row" and bad.raw_record == "{not json"
+
+
+def test_item_properties_parse_numbers_and_pivot_latest(spark):
+    from glue_etl.transforms import latest_item_properties
+
+    rows = [
+        ("1472958000000", "7", "790", "n100.000"),
+        ("1473562800000", "7", "790", "n90.500"),  # a week later: new price
+        ("1472958000000", "7", "available", "1"),
+        ("1473562800000", "7", "available", "0"),
+        ("1472958000000", "7", "categoryid", "12"),
+        ("1472958000000", "7", "olist_product_id", "abc"),
+        ("1472958000000", "7", "888", "123456 n5.000"),  # multi-token: text only
+    ]
+    result = clean(raw_df(spark, "item_properties", rows), DATASETS["item_properties"])
+    numbers = {(r.property, r.timestamp): r.value_number for r in result.cleaned.collect()}
+    assert numbers[("790", 1473562800000)] == Decimal("90.500")
+    assert numbers[("888", 1472958000000)] is None
+    (latest,) = latest_item_properties(result.cleaned).collect()
+    assert latest.price == Decimal("90.50")
+    assert latest.is_available is False
+    assert (latest.categoryid, latest.olist_product_id) == (12, "abc")
+    assert latest.price_changed_at == datetime(2016, 9, 11, 3, 0)

@@ -1,4 +1,4 @@
--- Website clickstream events (CSV export). Cleaned: typed, validated, deduplicated.
+-- Website clickstream events (CSV export and Firehose feed). Cleaned: typed, validated, deduplicated.
 -- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
 CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_cleaned_db`.`events` (
     `event_id` string,
@@ -16,7 +16,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_cleaned_db`.`events` (
     `customer_city_normalized` string,
     `ingest_date` date
 )
-COMMENT 'Website clickstream events (CSV export). Cleaned: typed, validated, deduplicated.'
+COMMENT 'Website clickstream events (CSV export and Firehose feed). Cleaned: typed, validated, deduplicated.'
 PARTITIONED BY (`event_date` string)
 ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
 STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat'

@@ -5,6 +5,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_cleaned_db`.`item_properties` (
     `itemid` bigint,
     `property` string,
     `value` string,
+    `changed_at` timestamp,
+    `value_number` decimal(18,3),
     `ingest_date` date
 )
 COMMENT 'Catalog change log (Retailrocket format): a property''s value is written at a weekly snapshot only when it changed. Cleaned: typed, validated, deduplicated.'

@@ -1,4 +1,4 @@
--- Website clickstream events (CSV export). Raw CSV as landed.
+-- Website clickstream events (CSV export and Firehose feed). Raw CSV as landed.
 -- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
 CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`clickstream_events` (
     `event_id` string,
@@ -14,7 +14,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`clickstream_events` (
     `customer_city` string,
     `customer_state` string
 )
-COMMENT 'Website clickstream events (CSV export). Raw CSV as landed.'
+COMMENT 'Website clickstream events (CSV export and Firehose feed). Raw CSV as landed.'
 PARTITIONED BY (`ingest_date` string)
 ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'
 WITH SERDEPROPERTIES (
