@@ -14,7 +14,7 @@ SQL_PATHS := models tests/dbt analyses
 SQLFLUFF = mkdir -p target/sqlfluff && DBT_PROFILES_DIR=$(CURDIR)/.dbt LAKEHOUSE_LAKE_ROOT=target/sqlfluff $(BIN)/sqlfluff
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint format unit docs bench clean check-python
+.PHONY: help demo test lint format unit docs bench clean check-python glue-package
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ unit: $(VENV)/.installed-dev
 
 docs: $(VENV)/.installed ## generate and serve the dbt docs site on http://localhost:8080
 	$(BIN)/lakehouse --lake $(LAKE) docs --serve
+
+glue-package: $(VENV)/.installed ## build dist/glue/ (Glue job script + --extra-py-files zip)
+	$(BIN)/lakehouse package-glue --out dist/glue
 
 bench: $(VENV)/.installed ## time each stage at SCALE and print a table (not part of test)
 	$(BIN)/python bench/pipeline.py --scale $(SCALE)

@@ -329,6 +329,19 @@ def cmd_catalog(args: argparse.Namespace) -> None:
     RunReport().timed("catalog", go)
 
 
+def cmd_package_glue(args: argparse.Namespace) -> None:
+    from lakehouse.glue_package import build
+
+    def go() -> str:
+        archive, script = build(Path(args.out))
+        return (
+            f"{archive} (--extra-py-files) and {script} (script); Glue job arguments: "
+            "--lake_root s3://bucket/prefix --entities all"
+        )
+
+    RunReport().timed("package for Glue", go)
+
+
 def cmd_docs(args: argparse.Namespace) -> None:
     RunReport().timed("dbt docs generate", lambda: stage_docs(args.lake))
     if args.serve:
@@ -390,6 +403,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--register", action="store_true", help="create/update the Glue tables")
     p.add_argument("--ddl-out", help="write Athena DDL files here (e.g. infra/athena)")
     p.set_defaults(func=cmd_catalog)
+
+    p = sub.add_parser("package-glue", help="build the Glue job script and --extra-py-files zip")
+    p.add_argument("--out", default="dist/glue", help="output folder (default: dist/glue)")
+    p.set_defaults(func=cmd_package_glue)
 
     p = sub.add_parser("docs", help="generate (and optionally serve) the dbt docs site")
     p.add_argument("--serve", action="store_true")

@@ -1,0 +1,40 @@
+"""Package the cleaning code for AWS Glue 5.0.
+
+A Glue job takes its entry script (`--scriptLocation`) and the libraries it imports
+(`--extra-py-files`, a zip) from S3. This builds both from the working tree:
+  dist/glue/glue_etl.zip    the `glue_etl` package (transforms, contracts, IO, jobs)
+  dist/glue/clean.py        the job script (a copy of glue_etl/jobs/clean.py)
+The zip holds only `glue_etl`: Glue 5.0 already provides Spark 3.5, boto3 and Python
+3.11, and `awsglue` is importable there, which switches the job to GlueContext.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PACKAGE = "glue_etl"
+# Fixed timestamps make the zip byte-identical for identical sources.
+_EPOCH = (2020, 1, 1, 0, 0, 0)
+
+
+def build(out_dir: Path) -> tuple[Path, Path]:
+    """Write the zip and the entry script into out_dir; returns their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    archive = out_dir / f"{PACKAGE}.zip"
+    sources = sorted(
+        p
+        for p in (PROJECT_DIR / PACKAGE).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".properties")
+    )
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sources:
+            info = zipfile.ZipInfo(path.relative_to(PROJECT_DIR).as_posix(), _EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes())
+    script = out_dir / "clean.py"
+    shutil.copyfile(PROJECT_DIR / PACKAGE / "jobs" / "clean.py", script)
+    return archive, script
