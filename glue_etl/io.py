@@ -49,14 +49,69 @@ def has_raw(spark: SparkSession, lake_root: str, ds: Dataset) -> bool:
     return any(path_exists(spark, p) for p in paths)
 
 
-def read_raw(spark: SparkSession, lake_root: str, ds: Dataset) -> DataFrame:
-    """Every landed row of an entity, all columns as text, with `ingest_date`: its CSV
-    files and, for the clickstream, the Firehose feed flattened to the same layout."""
+def _fs(spark: SparkSession, path: str):
+    jvm = spark.sparkContext._jvm
+    hpath = jvm.org.apache.hadoop.fs.Path(path)
+    return hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), hpath
+
+
+def list_files(spark: SparkSession, path: str) -> list[str]:
+    """Every data file under a path (recursive; hidden `.`/`_` files skipped)."""
+    if not path_exists(spark, path):
+        return []
+    fs, hpath = _fs(spark, path)
+    it = fs.listFiles(hpath, True)
+    out = []
+    while it.hasNext():
+        p = it.next().getPath()
+        if not p.getName().startswith((".", "_")):
+            out.append(p.toString())
+    return sorted(out)
+
+
+def lake_key(path: str) -> str:
+    """`file:/x/lake/raw/olist/...` or `s3://b/lake/raw/...` -> `raw/olist/...`."""
+    return path[path.rindex("/raw/") + 1 :]
+
+
+@dataclass(frozen=True)
+class RawFiles:
+    """The raw files of an entity, by feed: its CSVs and (clickstream) the stream."""
+
+    csv: tuple[str, ...]
+    stream: tuple[str, ...]
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return self.csv + self.stream
+
+    def only(self, keys: set[str]) -> RawFiles:
+        return RawFiles(
+            tuple(f for f in self.csv if lake_key(f) in keys),
+            tuple(f for f in self.stream if lake_key(f) in keys),
+        )
+
+
+def raw_files(spark: SparkSession, lake_root: str, ds: Dataset) -> RawFiles:
+    stream = ()
+    if STREAM_ENTITY in ds.feeds:
+        stream = tuple(list_files(spark, feed_path(lake_root, ds, STREAM_ENTITY)))
+    return RawFiles(tuple(list_files(spark, raw_path(lake_root, ds))), stream)
+
+
+def read_raw(
+    spark: SparkSession, lake_root: str, ds: Dataset, files: RawFiles | None = None
+) -> DataFrame:
+    """Landed rows of an entity (all of them, or only `files`), all columns as text,
+    with `ingest_date`: its CSV files and, for the clickstream, the Firehose feed
+    flattened to the same layout."""
+    files = files or raw_files(spark, lake_root, ds)
     parts = []
-    if path_exists(spark, raw_path(lake_root, ds)):
-        parts.append(_read_csv(spark, lake_root, ds))
-    if STREAM_ENTITY in ds.feeds and path_exists(spark, feed_path(lake_root, ds, STREAM_ENTITY)):
-        parts.append(flatten_stream(read_stream(spark, feed_path(lake_root, ds, STREAM_ENTITY))))
+    if files.csv:
+        parts.append(_read_csv(spark, lake_root, ds, list(files.csv)))
+    if files.stream:
+        base = feed_path(lake_root, ds, STREAM_ENTITY)
+        parts.append(flatten_stream(read_stream(spark, base, list(files.stream))))
     if not parts:
         raise PipelineError(
             f"no raw files for {ds.entity} under {raw_path(lake_root, ds)}; ingest them first"
@@ -67,19 +122,20 @@ def read_raw(spark: SparkSession, lake_root: str, ds: Dataset) -> DataFrame:
     return out
 
 
-def read_stream(spark: SparkSession, path: str) -> DataFrame:
+def read_stream(spark: SparkSession, base: str, files: list[str] | None = None) -> DataFrame:
     """Firehose JSON lines (gzip) with an explicit schema; a line that is not valid JSON
-    keeps its text in the corrupt-record column."""
+    keeps its text in the corrupt-record column. `base` keeps year/month/day/hour."""
     ddl = ", ".join(f"`{name}` {kind}" for name, kind in STREAM_COLUMNS)
     return (
         spark.read.schema(f"{ddl}, `{CORRUPT}` string")
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT)
-        .json(path)
+        .option("basePath", base)
+        .json(files or base)
     )
 
 
-def _read_csv(spark: SparkSession, lake_root: str, ds: Dataset) -> DataFrame:
+def _read_csv(spark: SparkSession, lake_root: str, ds: Dataset, files: list[str]) -> DataFrame:
     reader = (
         spark.read.schema(raw_schema(ds))
         .option("header", True)
@@ -93,28 +149,60 @@ def _read_csv(spark: SparkSession, lake_root: str, ds: Dataset) -> DataFrame:
     if ds.entity == "order_reviews":
         # Review messages hold quoted line breaks (CRLF inside quotes).
         reader = reader.option("multiLine", True)
-    return reader.csv(raw_path(lake_root, ds)).select(
-        *[c.name for c in ds.columns], CORRUPT, "ingest_date"
-    )
+    # basePath keeps the ingest_date partition column when reading single files.
+    reader = reader.option("basePath", raw_path(lake_root, ds))
+    return reader.csv(files).select(*[c.name for c in ds.columns], CORRUPT, "ingest_date")
 
 
 def _files_for(rows: int) -> int:
     return max(1, -(-rows // ROWS_PER_FILE))
 
 
-def write_parquet(df: DataFrame, path: str, rows: int, partition_by: tuple[str, ...] = ()) -> None:
-    """Overwrite `path` with `df` as Snappy Parquet, sized to avoid tiny files."""
+def write_parquet(
+    df: DataFrame,
+    path: str,
+    rows: int,
+    partition_by: tuple[str, ...] = (),
+    mode: str = "overwrite",
+) -> None:
+    """Write `df` as Snappy Parquet, sized to avoid tiny files.
+
+    mode "overwrite": replace everything under `path`; "overwrite_partitions": replace
+    only the partitions present in `df` (dynamic partition overwrite); "append"."""
     files = _files_for(rows)
+    spark_mode = "append" if mode == "append" else "overwrite"
+    overwrite = "dynamic" if mode == "overwrite_partitions" else "static"
     if partition_by:
         # Hash on the partition columns: one file per partition value. Spreading the
         # values over several tasks matters because each file costs a commit.
         tasks = max(files, 2 * df.sparkSession.sparkContext.defaultParallelism)
         out = df.repartition(tasks, *partition_by)
-        out.write.mode("overwrite").option("partitionOverwriteMode", "static").partitionBy(
+        out.write.mode(spark_mode).option("partitionOverwriteMode", overwrite).partitionBy(
             *partition_by
         ).parquet(path)
     else:
-        df.coalesce(files).write.mode("overwrite").parquet(path)
+        df.coalesce(files).write.mode(spark_mode).parquet(path)
+
+
+def read_text(spark: SparkSession, path: str) -> str | None:
+    """A small text file (job state) through Hadoop's FileSystem, or None if absent."""
+    if not path_exists(spark, path):
+        return None
+    fs, hpath = _fs(spark, path)
+    stream = fs.open(hpath)
+    try:
+        return spark.sparkContext._jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8")
+    finally:
+        stream.close()
+
+
+def write_text(spark: SparkSession, path: str, text: str) -> None:
+    fs, hpath = _fs(spark, path)
+    out = fs.create(hpath, True)
+    try:
+        out.write(bytearray(text.encode("utf-8")))
+    finally:
+        out.close()
 
 
 @dataclass(frozen=True)

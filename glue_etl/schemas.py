@@ -57,6 +57,8 @@ class Dataset:
     feeds: tuple[str, ...] = ()
     # Column -> regular expression a present value must match (zip prefixes, states).
     patterns: dict[str, str] = field(default_factory=dict)
+    # False: cleaning aggregates across all raw rows, so new files mean a full rebuild.
+    incremental: bool = True
 
     @property
     def file_names(self) -> tuple[str, ...]:
@@ -184,6 +186,7 @@ DATASETS: dict[str, Dataset] = {
             description="Olist zip prefix coordinates; cleaned to one point per prefix.",
             required=("geolocation_zip_code_prefix", "geolocation_lat", "geolocation_lng"),
             patterns={"geolocation_zip_code_prefix": ZIP_PATTERN},
+            incremental=False,
             derived=(Column("geolocation_points", "bigint"), Column("geolocation_city_normalized")),
         ),
         Dataset(

@@ -125,7 +125,7 @@ def stage_ingest(source: Path, lake: str, ingest_date: date | None = None) -> st
     return f"{landed} landed ({rows:,} rows), {len(manifests) - landed} already landed (no-op)"
 
 
-def stage_clean(lake: str, entities: Sequence[str]) -> str:
+def stage_clean(lake: str, entities: Sequence[str] | None, full_refresh: bool = False) -> str:
     from glue_etl.jobs.clean import run
     from glue_etl.spark import local_spark
 
@@ -138,8 +138,12 @@ def stage_clean(lake: str, entities: Sequence[str]) -> str:
             soft_wrap=True,
         )
 
-    rows = run(spark, lake, entities, progress=show)
-    return f"{len(rows)} entities reconciled (raw = cleaned + quarantined + duplicates)"
+    rows = run(spark, lake, entities, progress=show, full_refresh=full_refresh)
+    fresh = sum(1 for r in rows if r.raw_rows)
+    return (
+        f"{len(rows)} entities reconciled, {fresh} with new raw files "
+        f"({'full refresh' if full_refresh else 'incremental'})"
+    )
 
 
 def dbt_env(lake: str, target: str) -> dict[str, str]:
@@ -241,7 +245,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
     holder: dict[str, BuildSummary] = {}
     report.timed("generate", lambda: stage_generate(generated, args.scale, args.seed))
     report.timed("ingest", lambda: stage_ingest(generated, args.lake))
-    report.timed("clean (Spark local)", lambda: stage_clean(args.lake, _entities(args.entities)))
+    report.timed(
+        "clean (Spark local)",
+        lambda: stage_clean(args.lake, _entities(args.entities), args.full_refresh),
+    )
 
     def transform() -> str:
         holder["build"] = stage_transform(args.lake, "local")
@@ -292,7 +299,9 @@ def cmd_ingest(args: argparse.Namespace) -> None:
 
 
 def cmd_clean(args: argparse.Namespace) -> None:
-    RunReport().timed("clean", lambda: stage_clean(args.lake, _entities(args.entities)))
+    RunReport().timed(
+        "clean", lambda: stage_clean(args.lake, _entities(args.entities), args.full_refresh)
+    )
 
 
 def cmd_transform(args: argparse.Namespace) -> None:
@@ -348,7 +357,7 @@ def cmd_docs(args: argparse.Namespace) -> None:
         run_dbt(["docs", "serve", "--port", str(args.port), "--no-browser"], args.lake)
 
 
-def _entities(value: str) -> list[str]:
+def _entities(value: str) -> list[str] | None:
     from glue_etl.jobs.clean import parse_entities
 
     return parse_entities(value)
@@ -378,6 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="the whole pipeline on generated data")
     gen_args(p)
     p.add_argument("--entities", default="all")
+    p.add_argument("--full-refresh", action="store_true", help="re-clean every raw file")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("generate", help="write Olist-format CSVs and the clickstream")
@@ -392,6 +402,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("clean", help="Spark cleaning of raw entities into Parquet")
     p.add_argument("--entities", default="all", help="comma-separated entities or 'all'")
+    p.add_argument("--full-refresh", action="store_true",
+                   help="rebuild from every raw file instead of only the new ones")  # fmt: skip
     p.set_defaults(func=cmd_clean)
 
     p = sub.add_parser("transform", help="dbt build (seeds, models, snapshots, tests)")

@@ -8,11 +8,20 @@ For each entity: read raw -> validate/dedup/derive -> write cleaned + quarantine
 record raw = cleaned + quarantined + duplicates in the run log. The job fails (non-zero)
 if the equation does not hold or if Spark read a different number of rows than the
 landing manifests counted.
+
+Incremental by default, like a Glue job bookmark: `_audit/state/<entity>.json` lists the
+raw files already cleaned; a run reads only the others, merges their rows into the
+cleaned table with the entity's dedup rule and rewrites only the partitions they touch
+(dynamic partition overwrite). `--full-refresh` rebuilds from every raw file. Entities
+whose cleaning aggregates across files (geolocation's median per zip prefix) are rebuilt
+whole whenever a new file arrives. In the run log of an incremental run, `cleaned_rows`
+is the net number of rows the run added to the cleaned zone.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import uuid
 from collections.abc import Callable, Sequence
@@ -20,19 +29,25 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from pyspark.errors import AnalysisException
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 
 from glue_etl.errors import PipelineError
 from glue_etl.io import (
     RunLogRow,
     append_run_log,
     has_raw,
+    lake_key,
+    path_exists,
+    raw_files,
     read_raw,
+    read_text,
     write_parquet,
+    write_text,
     zone_path,
 )
 from glue_etl.schemas import DATASETS
-from glue_etl.transforms import clean, latest_item_properties
+from glue_etl.transforms import clean, cleaned_schema, deduplicate, latest_item_properties
 
 PARALLEL_ENTITIES = 4
 
@@ -42,15 +57,15 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
-MANIFEST_SCHEMA = "entity string, rows long, status string"
+MANIFEST_SCHEMA = "entity string, key string, rows long, status string"
 
 
 def landed_rows(spark: SparkSession, lake_root: str) -> dict[str, int]:
-    """Rows the landing manifests counted, per entity (empty without manifests)."""
+    """Rows the landing manifests counted, per landed file key (empty without manifests)."""
     path = f"{lake_root.rstrip('/')}/_audit/manifests/*/*.json"
     try:
         manifests = spark.read.schema(MANIFEST_SCHEMA).option("multiLine", True).json(path)
-        rows = manifests.where("status = 'landed'").groupBy("entity").sum("rows").collect()
+        rows = manifests.where("status = 'landed'").select("key", "rows").collect()
     except AnalysisException as exc:
         if "PATH_NOT_FOUND" in str(exc):
             return {}
@@ -58,31 +73,78 @@ def landed_rows(spark: SparkSession, lake_root: str) -> dict[str, int]:
     return {r[0]: int(r[1]) for r in rows}
 
 
+def state_path(lake_root: str, entity: str) -> str:
+    return f"{lake_root.rstrip('/')}/_audit/state/{entity}.json"
+
+
+def processed_files(spark: SparkSession, lake_root: str, entity: str) -> set[str] | None:
+    """Raw files an earlier run already cleaned (this job's bookmark), None if never run."""
+    text = read_text(spark, state_path(lake_root, entity))
+    return None if text is None else set(json.loads(text)["processed"])
+
+
 def clean_entity(
-    spark: SparkSession, lake_root: str, entity: str, run_id: str, landed: int = -1
+    spark: SparkSession,
+    lake_root: str,
+    entity: str,
+    run_id: str,
+    landed: dict[str, int],
+    full_refresh: bool = False,
 ) -> RunLogRow:
+    """Clean one entity. Incremental by default: only raw files not cleaned before are
+    read and merged into the cleaned zone (replacing just the partitions they touch);
+    `full_refresh` (or a first run) rebuilds the entity from every raw file."""
     ds = DATASETS[entity]
     started = _now()
-    raw = read_raw(spark, lake_root, ds).cache()
+    files = raw_files(spark, lake_root, ds)
+    done = None if full_refresh else processed_files(spark, lake_root, entity)
+    cleaned_path = zone_path(lake_root, "cleaned", entity)
+    incremental = done is not None and ds.incremental and path_exists(spark, cleaned_path)
+    if done is not None and not ds.incremental and not ({lake_key(f) for f in files.all} - done):
+        incremental = True  # nothing new: an up-to-date full-rebuild entity is a no-op
+    new = files.only({lake_key(f) for f in files.all} - done) if incremental else files
+    keys = [lake_key(f) for f in new.all]
+    landed_here = sum(landed[k] for k in keys if k in landed) if landed else -1
+    if not new.all:
+        return RunLogRow(run_id, entity, ds.source, started, _now(), 0, 0, 0, 0, 0, True)
+
+    raw = read_raw(spark, lake_root, ds, new).cache()
     raw_rows = raw.count()
     result = clean(raw, ds)
-    cleaned = result.cleaned.cache()
     quarantine = result.quarantine.cache()
-    cleaned_rows = cleaned.count()
     quarantined_rows = quarantine.count()
-    duplicate_rows = result.deduplicated_input.count() - cleaned_rows
-    write_parquet(cleaned, zone_path(lake_root, "cleaned", entity), cleaned_rows, ds.partition_by)
-    write_parquet(quarantine, zone_path(lake_root, "quarantine", entity), quarantined_rows)
+    valid_rows = result.deduplicated_input.count()
+    if incremental:
+        cleaned_rows = _merge_into_cleaned(spark, cleaned_path, result.cleaned, ds)
+        quarantine_mode = "append"
+    else:
+        cleaned = result.cleaned.cache()
+        cleaned_rows = cleaned.count()
+        write_parquet(cleaned, cleaned_path, cleaned_rows, ds.partition_by)
+        cleaned.unpersist()
+        quarantine_mode = "overwrite"
+    write_parquet(
+        quarantine, zone_path(lake_root, "quarantine", entity), quarantined_rows,
+        mode=quarantine_mode,
+    )  # fmt: skip
     if entity == "item_properties":
-        # The latest-value pivot is a view of the cleaned history, rebuilt with it.
-        latest = latest_item_properties(cleaned)
-        write_parquet(latest, zone_path(lake_root, "cleaned", "item_latest"), cleaned_rows // 4)
-    balanced = raw_rows == cleaned_rows + quarantined_rows + duplicate_rows and landed in (
-        -1,
-        raw_rows,
-    )
-    for df in (raw, cleaned, quarantine):
+        # The latest-value pivot is a view of the whole cleaned history, rebuilt with it.
+        history = spark.read.schema(cleaned_schema(ds)).parquet(cleaned_path)
+        latest = latest_item_properties(history).localCheckpoint()
+        write_parquet(latest, zone_path(lake_root, "cleaned", "item_latest"), latest.count())
+    for df in (raw, quarantine):
         df.unpersist()
+    duplicate_rows = valid_rows - cleaned_rows
+    balanced = raw_rows == cleaned_rows + quarantined_rows + duplicate_rows and (
+        landed_here in (-1, raw_rows)
+    )
+    if balanced:  # the bookmark moves only when the rows are accounted for
+        processed = (done or set()) | set(keys) if incremental else set(keys)
+        write_text(
+            spark,
+            state_path(lake_root, entity),
+            json.dumps({"entity": entity, "run_id": run_id, "processed": sorted(processed)}),
+        )
     return RunLogRow(
         run_id=run_id,
         entity=entity,
@@ -93,9 +155,33 @@ def clean_entity(
         cleaned_rows=cleaned_rows,
         quarantined_rows=quarantined_rows,
         duplicate_rows=duplicate_rows,
-        landed_rows=landed,
+        landed_rows=landed_here,
         is_balanced=balanced,
     )
+
+
+def _merge_into_cleaned(spark: SparkSession, path: str, new: DataFrame, ds) -> int:
+    """Merge newly cleaned rows into the cleaned table with the entity's dedup rule and
+    rewrite only what they touch; returns the net number of rows added."""
+    schema = cleaned_schema(ds)
+    existing = spark.read.schema(schema).parquet(path)
+    new = new.localCheckpoint()
+    if ds.partition_by:
+        touched = [tuple(r) for r in new.select(*ds.partition_by).distinct().collect()]
+        key = ds.partition_by[0]  # every partitioned entity has a single partition column
+        existing = existing.where(F.col(key).isin([t[0] for t in touched]))
+    before = existing.count()
+    merged = (
+        deduplicate(existing.unionByName(new), ds)
+        .select(*[F.col(f.name) for f in schema])
+        .localCheckpoint()  # the merge reads the files it is about to replace
+    )
+    after = merged.count()
+    write_parquet(
+        merged, path, after, ds.partition_by,
+        mode="overwrite_partitions" if ds.partition_by else "overwrite",
+    )  # fmt: skip
+    return after - before
 
 
 def run(
@@ -103,6 +189,7 @@ def run(
     lake_root: str,
     entities: Sequence[str] | None = None,
     progress: Callable[[RunLogRow], None] | None = None,
+    full_refresh: bool = False,
 ) -> list[RunLogRow]:
     """Clean the entities (None: every entity with landed files), append the run log,
     and fail if any entity does not balance."""
@@ -126,10 +213,7 @@ def run(
     landed = landed_rows(spark, lake_root)
 
     def one(entity: str) -> RunLogRow:
-        feeds = (entity, *DATASETS[entity].feeds)
-        present = [f for f in feeds if f in landed]
-        rows_landed = sum(landed[f] for f in present) if present else -1
-        row = clean_entity(spark, lake_root, entity, run_id, rows_landed)
+        row = clean_entity(spark, lake_root, entity, run_id, landed, full_refresh)
         if progress:
             progress(row)
         return row
@@ -161,7 +245,10 @@ def _glue_args(argv: Sequence[str]) -> dict[str, str] | None:
         from awsglue.utils import getResolvedOptions  # type: ignore[import-not-found]
     except ImportError:
         return None
-    return getResolvedOptions(list(argv), ["JOB_NAME", "lake_root", "entities"])
+    args = getResolvedOptions(list(argv), ["JOB_NAME", "lake_root", "entities"])
+    if "--full_refresh" in argv:
+        args.update(getResolvedOptions(list(argv), ["full_refresh"]))
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -176,19 +263,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         spark = glue_context.spark_session
         job = Job(glue_context)
         job.init(glue_args["JOB_NAME"], glue_args)
-        run(spark, glue_args["lake_root"], parse_entities(glue_args["entities"]))
+        full = glue_args.get("full_refresh", "false").lower() == "true"
+        run(spark, glue_args["lake_root"], parse_entities(glue_args["entities"]), None, full)
         job.commit()
         return 0
 
     parser = argparse.ArgumentParser(prog="python -m glue_etl.jobs.clean", description=__doc__)
     parser.add_argument("--lake-root", default="lake", help="local folder or s3://bucket/prefix")
     parser.add_argument("--entities", default="all", help="comma-separated entities or 'all'")
+    parser.add_argument("--full-refresh", action="store_true", help="rebuild from every raw file")
     args = parser.parse_args(argv[1:])
     from glue_etl.spark import local_spark
 
     try:
         spark = local_spark("clean")
-        for row in run(spark, args.lake_root, parse_entities(args.entities)):
+        entities = parse_entities(args.entities)
+        for row in run(spark, args.lake_root, entities, None, args.full_refresh):
             print(
                 f"{row.entity}: raw {row.raw_rows} = cleaned {row.cleaned_rows} + "
                 f"quarantined {row.quarantined_rows} + duplicates {row.duplicate_rows}"
