@@ -13,6 +13,7 @@ landed twice. Layout:
   raw/clickstream/events_stream/year=YYYY/month=MM/day=DD/hour=HH/<file>.gz
   _audit/manifests/<entity>/<sha256[:16]>.json
   _audit/manifests/_noop/<entity>/<time>-<sha256[:16]>.json
+  _audit/manifests/_index/<time>-<sha8>.jsonl   the run's landed manifests, one per line
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from glue_etl.schemas import (
 )
 
 MANIFEST_PREFIX = "_audit/manifests"
+INDEX_PREFIX = f"{MANIFEST_PREFIX}/_index"
 STREAM_PATH = re.compile(r"(?:^|/)(year=\d{4}/month=\d{2}/day=\d{2}/hour=\d{2})/([^/]+\.gz)$")
 
 
@@ -288,6 +290,14 @@ def ingest(
             store.put_text(mkey, json.dumps(asdict(m), indent=2))
             manifests.append(m)
             hooks.landed(f.relative, status)
+        landed_now = [m for m in manifests if m.status == "landed"]
+        if landed_now:
+            # One JSON-lines index per ingest run: the cleaning job reads these few files
+            # instead of one manifest object per landed file.
+            store.put_text(
+                f"{INDEX_PREFIX}/{stamp}-{landed_now[0].sha256[:8]}.jsonl",
+                "".join(json.dumps(asdict(m)) + "\n" for m in landed_now),
+            )
     return manifests
 
 
@@ -296,5 +306,5 @@ def read_manifests(store) -> list[dict]:
     return [
         json.loads(store.read_text(k))
         for k in store.list(MANIFEST_PREFIX)
-        if k.endswith(".json") and "/_noop/" not in k
+        if k.endswith(".json") and "/_noop/" not in k and "/_index/" not in k
     ]

@@ -112,14 +112,18 @@ class _IngestBars:
             self.bar.update(self.land, completed=self.bar.tasks[self.land].total)
 
 
-def stage_ingest(source: Path, lake: str, ingest_date: date | None = None) -> str:
+def stage_ingest(
+    source: Path, lake: str, ingest_date: date | None = None, partial: bool = False
+) -> str:
     from ingestion.land import ingest
     from ingestion.storage import open_store
 
     n_files = sum(1 for p in source.rglob("*") if p.is_file()) if source.is_dir() else 1
     with _bar() as bar:
         hooks = _IngestBars(bar, n_files)
-        manifests = ingest(source, open_store(lake), ingest_date=ingest_date, progress=hooks)
+        manifests = ingest(
+            source, open_store(lake), ingest_date, require_all_olist=not partial, progress=hooks
+        )
     landed = sum(m.status == "landed" for m in manifests)
     rows = sum(m.rows for m in manifests if m.status == "landed")
     return f"{landed} landed ({rows:,} rows), {len(manifests) - landed} already landed (no-op)"
@@ -295,7 +299,9 @@ def cmd_generate(args: argparse.Namespace) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> None:
     day = date.fromisoformat(args.ingest_date) if args.ingest_date else None
-    RunReport().timed("ingest", lambda: stage_ingest(Path(args.source), args.lake, day))
+    RunReport().timed(
+        "ingest", lambda: stage_ingest(Path(args.source), args.lake, day, args.partial)
+    )
 
 
 def cmd_clean(args: argparse.Namespace) -> None:
@@ -398,6 +404,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="validate and land raw files into the raw zone")
     p.add_argument("--source", required=True, help="folder or .zip with the raw CSV files")
     p.add_argument("--ingest-date", help="YYYY-MM-DD partition to land into (default: today, UTC)")
+    p.add_argument("--partial", action="store_true",
+                   help="a delivery of some files only (e.g. a daily clickstream export)")  # fmt: skip
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("clean", help="Spark cleaning of raw entities into Parquet")

@@ -61,10 +61,11 @@ MANIFEST_SCHEMA = "entity string, key string, rows long, status string"
 
 
 def landed_rows(spark: SparkSession, lake_root: str) -> dict[str, int]:
-    """Rows the landing manifests counted, per landed file key (empty without manifests)."""
-    path = f"{lake_root.rstrip('/')}/_audit/manifests/*/*.json"
+    """Rows the landing manifests counted, per landed file key (empty without manifests).
+    Reads the per-run JSON-lines indexes that landing writes beside the manifests."""
+    path = f"{lake_root.rstrip('/')}/_audit/manifests/_index/*.jsonl"
     try:
-        manifests = spark.read.schema(MANIFEST_SCHEMA).option("multiLine", True).json(path)
+        manifests = spark.read.schema(MANIFEST_SCHEMA).json(path)
         rows = manifests.where("status = 'landed'").select("key", "rows").collect()
     except AnalysisException as exc:
         if "PATH_NOT_FOUND" in str(exc):

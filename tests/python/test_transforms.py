@@ -178,3 +178,36 @@ def test_item_properties_parse_numbers_and_pivot_latest(spark):
     assert latest.is_available is False
     assert (latest.categoryid, latest.olist_product_id) == (12, "abc")
     assert latest.price_changed_at == datetime(2016, 9, 11, 3, 0)
+
+
+def test_json_schema_drift_is_quarantined_or_ignored(spark, tmp_path):
+    """Stream records that drift: an extra field is ignored (the explicit schema reads only
+    known fields), a missing required field is quarantined with its rule, a field of the
+    wrong type is unparseable."""
+    from glue_etl.io import read_stream
+    from glue_etl.transforms import flatten_stream
+
+    base = '"session_id":"s1","event_timestamp":"2018-08-15T10:00:00Z","session":{"device_type":"mobile","traffic_source":"email"}'
+    lines = [
+        '{"event_id":"e1","event_type":"page_view","coupon":"X1",' + base + "}",  # extra field
+        '{"event_id":"e2",' + base + "}",  # event_type missing
+        '{"event_id":"e3","event_type":"page_view","session_id":"s1",'
+        '"event_timestamp":"yesterday"}',  # not a timestamp
+    ]
+    folder = tmp_path / "year=2018" / "month=08" / "day=15" / "hour=10"
+    folder.mkdir(parents=True)
+    (folder / "part.json").write_text("\n".join(lines) + "\n")
+    result = clean(flatten_stream(read_stream(spark, str(tmp_path))), DATASETS["events"])
+    assert [r.event_id for r in result.cleaned.collect()] == ["e1"]
+    rules = sorted(r.rule for r in result.quarantine.collect())
+    assert rules == ["missing_event_type", "unparseable_event_ts"]
+
+
+def test_a_file_with_a_wrongly_typed_column(spark):
+    """One delivery writes prices with a decimal comma: every row is quarantined as
+    unparseable_price, none is silently nulled."""
+    rows = [("o1", "1", "p1", "s1", "2017-01-01 10:00:00", "10,50", "2.00"),
+            ("o2", "1", "p1", "s1", "2017-01-01 10:00:00", "7,00", "2.00")]  # fmt: skip
+    split = validate(raw_df(spark, "order_items", rows), DATASETS["order_items"])
+    assert [r.rule for r in split.quarantine.collect()] == ["unparseable_price"] * 2
+    assert split.valid.count() == 0
