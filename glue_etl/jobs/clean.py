@@ -165,12 +165,19 @@ def _merge_into_cleaned(spark: SparkSession, path: str, new: DataFrame, ds) -> i
     """Merge newly cleaned rows into the cleaned table with the entity's dedup rule and
     rewrite only what they touch; returns the net number of rows added."""
     schema = cleaned_schema(ds)
-    existing = spark.read.schema(schema).parquet(path)
     new = new.localCheckpoint()
     if ds.partition_by:
-        touched = [tuple(r) for r in new.select(*ds.partition_by).distinct().collect()]
         key = ds.partition_by[0]  # every partitioned entity has a single partition column
-        existing = existing.where(F.col(key).isin([t[0] for t in touched]))
+        touched = [f"{path}/{key}={r[0]}" for r in new.select(key).distinct().collect()]
+        # Read just the touched partitions (no listing of the whole table).
+        existing_parts = [p for p in touched if path_exists(spark, p)]
+        if existing_parts:
+            reader = spark.read.schema(schema).option("basePath", path)
+            existing = reader.parquet(*existing_parts)
+        else:
+            existing = spark.createDataFrame([], schema)
+    else:
+        existing = spark.read.schema(schema).parquet(path)
     before = existing.count()
     merged = (
         deduplicate(existing.unionByName(new), ds)
