@@ -45,11 +45,6 @@ def feed_path(lake_root: str, ds: Dataset, feed: str) -> str:
     return f"{lake_root.rstrip('/')}/raw/{ds.source}/{feed}"
 
 
-def has_raw(spark: SparkSession, lake_root: str, ds: Dataset) -> bool:
-    paths = [raw_path(lake_root, ds), *(feed_path(lake_root, ds, f) for f in ds.feeds)]
-    return any(path_exists(spark, p) for p in paths)
-
-
 def _fs(spark: SparkSession, path: str):
     jvm = spark.sparkContext._jvm
     hpath = jvm.org.apache.hadoop.fs.Path(path)
@@ -98,14 +93,19 @@ class RawFiles:
         )
 
 
-def raw_files(spark: SparkSession, lake_root: str, ds: Dataset) -> RawFiles:
-    """The landed files of an entity, from the raw zone's fixed layout."""
-    stream = ()
-    if STREAM_ENTITY in ds.feeds:
-        feed = feed_path(lake_root, ds, STREAM_ENTITY)
-        stream = tuple(list_files(spark, feed))
-    csv = list_files(spark, raw_path(lake_root, ds))
-    return RawFiles(tuple(csv), stream)
+def raw_listing(spark: SparkSession, lake_root: str) -> list[str]:
+    """Every file of the raw zone, in one listing (see `raw_files` to split it)."""
+    return list_files(spark, f"{lake_root.rstrip('/')}/raw")
+
+
+def raw_files(listing: list[str], ds: Dataset) -> RawFiles:
+    """An entity's landed files out of the raw zone's listing (fixed layout)."""
+    own = f"raw/{ds.source}/{ds.entity}/"
+    feeds = tuple(f"raw/{ds.source}/{feed}/" for feed in ds.feeds)
+    return RawFiles(
+        tuple(p for p in listing if lake_key(p).startswith(own)),
+        tuple(p for p in listing if lake_key(p).startswith(feeds)) if feeds else (),
+    )
 
 
 def read_raw(
@@ -114,7 +114,7 @@ def read_raw(
     """Landed rows of an entity (all of them, or only `files`), all columns as text,
     with `ingest_date`: its CSV files and, for the clickstream, the Firehose feed
     flattened to the same layout."""
-    files = files or raw_files(spark, lake_root, ds)
+    files = files or raw_files(raw_listing(spark, lake_root), ds)
     parts = []
     if files.csv:
         parts.append(_read_csv(spark, lake_root, ds, list(files.csv)))

@@ -144,10 +144,8 @@ def stage_clean(lake: str, entities: Sequence[str] | None, full_refresh: bool = 
 
     rows = run(spark, lake, entities, progress=show, full_refresh=full_refresh)
     fresh = sum(1 for r in rows if r.raw_rows)
-    return (
-        f"{len(rows)} entities reconciled, {fresh} with new raw files "
-        f"({'full refresh' if full_refresh else 'incremental'})"
-    )
+    mode = " (full refresh)" if full_refresh else ""
+    return f"{len(rows)} entities reconciled, {fresh} with new raw files{mode}"
 
 
 def dbt_env(lake: str, target: str) -> dict[str, str]:

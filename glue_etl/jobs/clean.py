@@ -26,6 +26,7 @@ import sys
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pyspark.errors import AnalysisException
@@ -34,12 +35,13 @@ from pyspark.sql import functions as F
 
 from glue_etl.errors import PipelineError
 from glue_etl.io import (
+    RawFiles,
     RunLogRow,
     append_run_log,
-    has_raw,
     lake_key,
     path_exists,
     raw_files,
+    raw_listing,
     read_raw,
     read_text,
     write_parquet,
@@ -84,26 +86,43 @@ def processed_files(spark: SparkSession, lake_root: str, entity: str) -> set[str
     return None if text is None else set(json.loads(text)["processed"])
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What a run does for one entity: which raw files it reads, and how."""
+
+    entity: str
+    files: RawFiles  # the files this run reads
+    incremental: bool  # merge into the cleaned table instead of rebuilding it
+    done: frozenset[str]  # files earlier runs cleaned (the bookmark)
+
+
+def plan_entity(
+    spark: SparkSession, lake_root: str, entity: str, listing: list[str], full_refresh: bool
+) -> Plan:
+    """Incremental by default: only raw files not cleaned before are read and merged
+    into the cleaned zone. `full_refresh`, a first run, a missing cleaned table or an
+    entity that aggregates across files (geolocation) rebuild from every raw file."""
+    ds = DATASETS[entity]
+    files = raw_files(listing, ds)
+    done = None if full_refresh else processed_files(spark, lake_root, entity)
+    if done is None or not path_exists(spark, zone_path(lake_root, "cleaned", entity)):
+        return Plan(entity, files, False, frozenset())  # the bookmark alone is not trusted
+    new_keys = {lake_key(f) for f in files.all} - done
+    if not new_keys:
+        return Plan(entity, files.only(set()), True, frozenset(done))
+    if not ds.incremental:
+        return Plan(entity, files, False, frozenset())
+    return Plan(entity, files.only(new_keys), True, frozenset(done))
+
+
 def clean_entity(
-    spark: SparkSession,
-    lake_root: str,
-    entity: str,
-    run_id: str,
-    landed: dict[str, int],
-    full_refresh: bool = False,
+    spark: SparkSession, lake_root: str, plan: Plan, run_id: str, landed: dict[str, int]
 ) -> RunLogRow:
-    """Clean one entity. Incremental by default: only raw files not cleaned before are
-    read and merged into the cleaned zone (replacing just the partitions they touch);
-    `full_refresh` (or a first run) rebuilds the entity from every raw file."""
+    """Clean one entity as planned, write its zones, move its bookmark, count its rows."""
+    entity, new, incremental, done = plan.entity, plan.files, plan.incremental, plan.done
     ds = DATASETS[entity]
     started = _now()
-    files = raw_files(spark, lake_root, ds)
-    done = None if full_refresh else processed_files(spark, lake_root, entity)
     cleaned_path = zone_path(lake_root, "cleaned", entity)
-    incremental = done is not None and ds.incremental and path_exists(spark, cleaned_path)
-    if done is not None and not ds.incremental and not ({lake_key(f) for f in files.all} - done):
-        incremental = True  # nothing new: an up-to-date full-rebuild entity is a no-op
-    new = files.only({lake_key(f) for f in files.all} - done) if incremental else files
     keys = [lake_key(f) for f in new.all]
     landed_here = sum(landed[k] for k in keys if k in landed) if landed else -1
     if not new.all:
@@ -140,7 +159,7 @@ def clean_entity(
         landed_here in (-1, raw_rows)
     )
     if balanced:  # the bookmark moves only when the rows are accounted for
-        processed = (done or set()) | set(keys) if incremental else set(keys)
+        processed = set(done) | set(keys) if incremental else set(keys)
         write_text(
             spark,
             state_path(lake_root, entity),
@@ -201,8 +220,9 @@ def run(
 ) -> list[RunLogRow]:
     """Clean the entities (None: every entity with landed files), append the run log,
     and fail if any entity does not balance."""
+    listing = raw_listing(spark, lake_root)
     if entities is None:
-        entities = [e for e, ds in DATASETS.items() if has_raw(spark, lake_root, ds)]
+        entities = [e for e, ds in DATASETS.items() if raw_files(listing, ds).all]
         if not entities:
             raise PipelineError(
                 f"no raw files under {lake_root}/raw; run `lakehouse ingest --source ...` first"
@@ -212,16 +232,17 @@ def run(
         raise PipelineError(
             f"unknown entity {', '.join(unknown)}; choose from {', '.join(DATASETS)} or 'all'"
         )
-    missing = [e for e in entities if not has_raw(spark, lake_root, DATASETS[e])]
+    missing = [e for e in entities if not raw_files(listing, DATASETS[e]).all]
     if missing:
         raise PipelineError(
             f"no raw files for {', '.join(missing)} under {lake_root}/raw; ingest them first"
         )
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-    landed = landed_rows(spark, lake_root)
+    plans = [plan_entity(spark, lake_root, e, listing, full_refresh) for e in entities]
+    landed = landed_rows(spark, lake_root) if any(p.files.all for p in plans) else {}
 
-    def one(entity: str) -> RunLogRow:
-        row = clean_entity(spark, lake_root, entity, run_id, landed, full_refresh)
+    def one(plan: Plan) -> RunLogRow:
+        row = clean_entity(spark, lake_root, plan, run_id, landed)
         if progress:
             progress(row)
         return row
@@ -229,7 +250,7 @@ def run(
     # Entities are independent: submitting their Spark jobs from a few threads keeps the
     # cores busy while small jobs wait on scheduling and file commits.
     with ThreadPoolExecutor(max_workers=PARALLEL_ENTITIES) as pool:
-        rows = list(pool.map(one, entities))
+        rows = list(pool.map(one, plans))
     append_run_log(spark, lake_root, rows)
     bad = [r for r in rows if not r.is_balanced]
     if bad:
