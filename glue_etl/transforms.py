@@ -15,12 +15,11 @@ Rules, in the order they are checked (the first failing rule is recorded):
   negative_<column>          money below zero
   coordinates_outside_brazil geolocation points outside Brazil's bounding box
 Dedup rules:
-  all entities    exact duplicate rows keep one copy
-  primary key     rows sharing a primary key keep the latest landed (then the greatest
-                  values), except:
+  primary key     rows sharing a primary key (exact duplicates included) keep the latest
+                  landed, then the greatest values, except:
   order_reviews   (review_id, order_id) keeps the latest review_answer_timestamp
-  geolocation     one row per zip prefix: median lat/lng of the points inside Brazil,
-                  the most frequent city and state
+  geolocation     exact duplicate points dropped, then one row per zip prefix: median
+                  lat/lng of the points inside Brazil, the most frequent city and state
 """
 
 from __future__ import annotations
@@ -157,9 +156,11 @@ def validate(raw: DataFrame, ds: Dataset) -> Split:
 def deduplicate(valid: DataFrame, ds: Dataset) -> DataFrame:
     """Apply the entity's dedup rule (see the module docstring)."""
     data_cols = [c.name for c in ds.columns]
-    exact = valid.dropDuplicates(data_cols)
     if ds.entity == "geolocation":
-        return _one_point_per_zip(exact)
+        # Repeated points must not weigh on the median.
+        return _one_point_per_zip(valid.dropDuplicates(data_cols))
+    # Exact duplicates share their primary key, so one pass over each key removes them
+    # with the key's other rows (one shuffle instead of two).
     order: list[Column] = []
     if ds.entity == "order_reviews":
         order.append(F.col("review_answer_timestamp").desc_nulls_last())
@@ -167,7 +168,7 @@ def deduplicate(valid: DataFrame, ds: Dataset) -> DataFrame:
         order.append(F.col("ingest_date").desc())
     order += [F.col(c).desc_nulls_last() for c in data_cols]
     w = Window.partitionBy(*ds.primary_key).orderBy(*order)
-    return exact.withColumn("_n", F.row_number().over(w)).where("_n = 1").drop("_n")
+    return valid.withColumn("_n", F.row_number().over(w)).where("_n = 1").drop("_n")
 
 
 def _one_point_per_zip(df: DataFrame) -> DataFrame:

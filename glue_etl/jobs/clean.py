@@ -143,10 +143,11 @@ def clean_entity(
         write_parquet(cleaned, cleaned_path, cleaned_rows, ds.partition_by)
         cleaned.unpersist()
         quarantine_mode = "overwrite"
-    write_parquet(
-        quarantine, zone_path(lake_root, "quarantine", entity), quarantined_rows,
-        mode=quarantine_mode,
-    )  # fmt: skip
+    if quarantined_rows or quarantine_mode == "overwrite":  # appending nothing is a no-op
+        write_parquet(
+            quarantine, zone_path(lake_root, "quarantine", entity), quarantined_rows,
+            mode=quarantine_mode,
+        )  # fmt: skip
     if entity == "item_properties":
         # The latest-value pivot is a view of the whole cleaned history, rebuilt with it.
         history = spark.read.schema(cleaned_schema(ds)).parquet(cleaned_path)
