@@ -23,19 +23,16 @@ def _counts(lake) -> dict[str, int]:
         con.close()
 
 
+def _demo_args(tmp_path, seed: int) -> list[str]:
+    return [
+        *("--lake", str(tmp_path / "lake"), "demo", "--scale", str(TINY_SCALE)),
+        *("--seed", str(seed), "--generated", str(tmp_path / "generated")),
+    ]
+
+
 def test_demo_end_to_end_and_idempotent(spark, tmp_path, capsys):
     lake = tmp_path / "lake"
-    args = [
-        "--lake",
-        str(lake),
-        "demo",
-        "--scale",
-        str(TINY_SCALE),
-        "--seed",
-        "5",
-        "--generated",
-        str(tmp_path / "generated"),
-    ]
+    args = _demo_args(tmp_path, seed=5)
     assert cli.main(args) == 0
     out = capsys.readouterr().out
     assert "rows per model" in out and "tests passed" in out
@@ -67,18 +64,7 @@ def test_demo_end_to_end_and_idempotent(spark, tmp_path, capsys):
 def test_dbt_build_reports_test_failures(spark, tmp_path, capsys, monkeypatch):
     """A broken model makes `lakehouse transform` fail with one clear error."""
     lake = tmp_path / "lake"
-    args = [
-        "--lake",
-        str(lake),
-        "demo",
-        "--scale",
-        str(TINY_SCALE),
-        "--seed",
-        "6",
-        "--generated",
-        str(tmp_path / "generated"),
-    ]
-    assert cli.main(args) == 0
+    assert cli.main(_demo_args(tmp_path, seed=6)) == 0
     # Duplicate an order in the cleaned zone: fct_orders' unique test must catch it.
     df = spark.read.parquet(f"{lake}/cleaned/orders")
     df.unionByName(df.limit(1)).write.mode("overwrite").parquet(f"{tmp_path}/orders_dup")
