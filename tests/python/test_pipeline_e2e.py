@@ -6,6 +6,7 @@ import json
 
 import duckdb
 import pytest
+from pyspark.sql import functions as F
 
 from lakehouse import cli
 from tests.python.conftest import PROJECT_DIR, TINY_SCALE
@@ -71,7 +72,25 @@ def test_dbt_build_reports_test_failures(spark, tmp_path, capsys, monkeypatch):
     spark.read.parquet(f"{tmp_path}/orders_dup").write.mode("overwrite").partitionBy(
         "order_purchase_year_month"
     ).parquet(f"{lake}/cleaned/orders")
+    # And a repeated order item with a negative price: composite-key and range tests.
+    items = spark.read.parquet(f"{lake}/cleaned/order_items")
+    bad = items.limit(1).withColumn("price", F.lit(-1).cast("decimal(12,2)"))
+    items.unionByName(bad).write.mode("overwrite").parquet(f"{tmp_path}/items_bad")
+    spark.read.parquet(f"{tmp_path}/items_bad").write.mode("overwrite").parquet(
+        f"{lake}/cleaned/order_items"
+    )
     capsys.readouterr()
     assert cli.main(["--lake", str(lake), "transform"]) == 2
     err = capsys.readouterr().err
     assert "dbt build failed" in err
+    results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())
+    failed = {r["unique_id"].split(".")[2] for r in results["results"] if r["status"] == "fail"}
+    # The source test fails first; dbt build then skips everything downstream of it.
+    expected = {
+        "source_unique_olist_orders_order_id",
+        "unique_combination_of_columns_stg_olist__order_items_order_id__order_item_number",
+        "accepted_range_stg_olist__order_items_price_brl__0",
+    }
+    assert expected <= failed, failed
+    skipped = {r["unique_id"] for r in results["results"] if r["status"] == "skipped"}
+    assert "model.ecom_lakehouse.fct_orders" in skipped

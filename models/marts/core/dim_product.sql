@@ -14,6 +14,18 @@ translations as (
 
 ),
 
+catalog_items as (
+
+    select * from {{ ref('stg_catalog__item_latest') }}
+
+),
+
+categories as (
+
+    select * from {{ ref('stg_catalog__categories') }}
+
+),
+
 known as (
 
     select
@@ -29,11 +41,25 @@ known as (
         products.length_cm,
         products.height_cm,
         products.width_cm,
+        catalog_items.item_id as catalog_item_id,
+        catalog_items.category_id as catalog_category_id,
+        coalesce(
+            category_groups.parent_category_id, leaves.parent_category_id
+        ) as department_category_id,
+        catalog_items.current_price_brl,
         products.category_name is not null as has_category,
-        translations.category_name_english is not null as has_category_translation
+        translations.category_name_english is not null as has_category_translation,
+        catalog_items.is_available,
+        catalog_items.price_changed_at
     from products
     left join translations
         on products.category_name = translations.category_name
+    left join catalog_items
+        on products.product_id = catalog_items.product_id
+    left join categories as leaves
+        on catalog_items.category_id = leaves.category_id
+    left join categories as category_groups
+        on leaves.parent_category_id = category_groups.category_id
 
 ),
 
@@ -50,8 +76,14 @@ unknown_member as (
         cast(null as integer) as length_cm,
         cast(null as integer) as height_cm,
         cast(null as integer) as width_cm,
+        cast(null as bigint) as catalog_item_id,
+        cast(null as bigint) as catalog_category_id,
+        cast(null as bigint) as department_category_id,
+        cast(null as decimal(12, 2)) as current_price_brl,
         false as has_category,
-        false as has_category_translation
+        false as has_category_translation,
+        cast(null as boolean) as is_available,
+        cast(null as timestamp) as price_changed_at
 
 ),
 
