@@ -13,7 +13,16 @@ from tests.python.conftest import PROJECT_DIR, TINY_SCALE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.spark]
 
-CORE = ["dim_customer", "dim_product", "fct_orders", "fct_order_items", "fct_events"]
+CORE = [
+    "dim_customer",
+    "dim_product",
+    "dim_seller",
+    "dim_geography",
+    "dim_date",
+    "fct_orders",
+    "fct_order_items",
+    "fct_events",
+]
 
 
 def _counts(lake) -> dict[str, int]:

@@ -20,13 +20,19 @@ products as (
 
 ),
 
+sellers as (
+
+    select * from {{ ref('dim_seller') }}
+
+),
+
 final as (
 
     select
         order_items.order_item_key,
         order_items.order_id,
         coalesce(products.product_id, {{ unknown_key() }}) as product_id,
-        order_items.seller_id,
+        coalesce(sellers.seller_id, {{ unknown_key() }}) as seller_id,
         order_items.order_item_number,
         order_items.price_brl,
         order_items.freight_brl,
@@ -39,6 +45,8 @@ final as (
         on order_items.order_id = orders.order_id
     left join products
         on order_items.product_id = products.product_id
+    left join sellers
+        on order_items.seller_id = sellers.seller_id
 
 )
 
