@@ -21,6 +21,8 @@ CORE = [
     "dim_date",
     "fct_orders",
     "fct_order_items",
+    "fct_payments",
+    "fct_reviews",
     "fct_events",
 ]
 
