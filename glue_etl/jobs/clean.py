@@ -181,6 +181,19 @@ def clean_entity(
     )
 
 
+def write_empty_cleaned(spark: SparkSession, lake_root: str, entity: str) -> None:
+    """An empty cleaned table (and its derived tables) unless one already exists."""
+    ds = DATASETS[entity]
+    path = zone_path(lake_root, "cleaned", entity)
+    if path_exists(spark, path):
+        return
+    schema = cleaned_schema(ds)
+    write_parquet(spark.createDataFrame([], schema), path, 0)
+    if entity == "item_properties":
+        latest = latest_item_properties(spark.createDataFrame([], schema))
+        write_parquet(latest, zone_path(lake_root, "cleaned", "item_latest"), 0)
+
+
 def _merge_into_cleaned(spark: SparkSession, path: str, new: DataFrame, ds) -> int:
     """Merge newly cleaned rows into the cleaned table with the entity's dedup rule and
     rewrite only what they touch; returns the net number of rows added."""
@@ -228,6 +241,11 @@ def run(
             raise PipelineError(
                 f"no raw files under {lake_root}/raw; run `lakehouse ingest --source ...` first"
             )
+        # Optional feeds that never arrived (the Kaggle download has no clickstream or
+        # catalog): empty cleaned tables with the contract's schema keep every
+        # downstream model buildable, with no rows instead of a missing table.
+        for entity in DATASETS.keys() - set(entities):
+            write_empty_cleaned(spark, lake_root, entity)
     unknown = [e for e in entities if e not in DATASETS]
     if unknown:
         raise PipelineError(
