@@ -106,10 +106,6 @@ PAYMENT_TYPES = ("credit_card", "boleto", "voucher", "debit_card", "not_defined"
 EVENT_TYPES = ("page_view", "view_product", "add_to_cart", "checkout", "purchase")
 DEVICE_TYPES = ("desktop", "mobile", "tablet")
 TRAFFIC_SOURCES = ("organic", "paid_search", "social", "email", "direct", "referral")
-BRAZIL_STATES = (
-    "AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA",
-    "PB", "PE", "PI", "PR", "RJ", "RN", "RO", "RR", "RS", "SC", "SE", "SP", "TO",
-)  # fmt: skip
 
 OLIST = "olist"
 CLICKSTREAM = "clickstream"
