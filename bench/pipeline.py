@@ -40,21 +40,25 @@ def _data_lines(path: Path) -> int:
         return sum(1 for _ in fh) - 1
 
 
-def one_more_day(raw: Path, out: Path) -> Path:
-    """A next-day delivery: one day's worth of new events (the events of the busiest
-    day, with new ids), as the CSV export would bring them."""
-    out.mkdir(parents=True, exist_ok=True)
+def next_days(raw: Path, out: Path, days: int) -> list[Path]:
+    """Next-day deliveries: each brings one day's worth of new events (the events of one
+    of the busiest days, with new ids), as the CSV export would bring them."""
     src = raw / "olist_clickstream_events.csv"
     with open(src, encoding="utf-8") as fh:
         header, *lines = fh.read().splitlines()
     by_day: dict[str, list[str]] = {}
     for line in lines:
         by_day.setdefault(line.split(",")[4][:10], []).append(line)
-    busiest = max(by_day.values(), key=len)
-    with open(out / src.name, "w", encoding="utf-8") as fh:
-        fh.write(header + "\n")
-        fh.writelines(line.replace("ev_", "ev_next_", 1) + "\n" for line in busiest)
-    return out
+    busiest = sorted(by_day.values(), key=len, reverse=True)[:days]
+    folders = []
+    for i, day in enumerate(busiest):
+        folder = out / f"day{i + 1}"
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / src.name, "w", encoding="utf-8") as fh:
+            fh.write(header + "\n")
+            fh.writelines(line.replace("ev_", f"ev_next{i}_", 1) + "\n" for line in day)
+        folders.append(folder)
+    return folders
 
 
 def main() -> None:
@@ -97,13 +101,17 @@ def main() -> None:
     )
     ref.note = f"{raw_rows / ref.seconds:,.0f} rows/s, {raw_mb / ref.seconds:.2f} MB/s raw"
     rows.append(ref)
-    day = one_more_day(raw, work / "day2")
-    rows.append(
-        measure("ingest one more day", [*base, "ingest", "--source", str(day),
-                                        "--ingest-date", "2030-01-01", "--partial"])
-    )  # fmt: skip
-    inc = measure("clean: incremental (+1 day)", [*base, "clean"])
-    inc.note = f"{inc.seconds / clean.seconds:.0%} of the full clean"
+    # Three next-day deliveries, each ingested then cleaned incrementally: the median
+    # is what the table reports (one run on a noisy machine can be off by a second).
+    incremental = []
+    for i, day in enumerate(next_days(raw, work / "next", 3)):
+        ingest_day = [*base, "ingest", "--source", str(day), "--partial"]
+        measure(f"ingest day {i + 1}", [*ingest_day, "--ingest-date", f"2030-01-0{i + 1}"])
+        incremental.append(measure(f"clean: incremental (+1 day, {i + 1})", [*base, "clean"]))
+    inc = sorted(incremental, key=lambda m: m.seconds)[1]
+    inc.stage = "clean: incremental (+1 day)"
+    runs = ", ".join(f"{m.seconds:.1f}" for m in incremental)
+    inc.note = f"{inc.seconds / clean.seconds:.1%} of the full clean (median of {runs} s)"
     rows.append(inc)
 
     total = sum(r.seconds for r in rows[:5])

@@ -5,21 +5,21 @@ layout is identical in both places:
   raw/<source>/<entity>/ingest_date=YYYY-MM-DD/<file>.csv
   cleaned/<entity>/[<partition>=...]/part-*.snappy.parquet
   quarantine/<entity>/part-*.snappy.parquet
-  _audit/run_log/part-*.snappy.parquet
+  _audit/run_log/<run_id>.jsonl            (through the store, like the bookmarks)
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import types as T
 
 from glue_etl.errors import PipelineError
-from glue_etl.schemas import RUN_LOG_COLUMNS, STREAM_COLUMNS, STREAM_ENTITY, Dataset
-from glue_etl.transforms import CORRUPT, SPARK_TYPES, flatten_stream, raw_schema
+from glue_etl.schemas import RUN_LOG_PREFIX, STREAM_COLUMNS, STREAM_ENTITY, Dataset
+from glue_etl.storage import open_store
+from glue_etl.transforms import CORRUPT, flatten_stream, raw_schema
 
 # Target rows per output file: large enough to avoid many tiny files at demo scale,
 # small enough to keep files around 64-128 MB at scale 1.
@@ -45,31 +45,6 @@ def feed_path(lake_root: str, ds: Dataset, feed: str) -> str:
     return f"{lake_root.rstrip('/')}/raw/{ds.source}/{feed}"
 
 
-def _fs(spark: SparkSession, path: str):
-    jvm = spark.sparkContext._jvm
-    hpath = jvm.org.apache.hadoop.fs.Path(path)
-    return hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), hpath
-
-
-def list_files(spark: SparkSession, base: str) -> list[str]:
-    """Every data file under a folder, listed by Spark's own file index in one job
-    (recursive, hidden `.`/`_` files skipped, contents not read). Far cheaper than
-    walking the Hadoop FileSystem through py4j (one call per file) or globbing each
-    hour folder of the Firehose feed's thousands of objects."""
-    try:
-        listing = (
-            spark.read.format("binaryFile")
-            .option("recursiveFileLookup", "true")
-            .load(base)
-            .select("path")
-        )
-        return sorted(r.path for r in listing.collect())
-    except AnalysisException as exc:
-        if "PATH_NOT_FOUND" in str(exc):
-            return []
-        raise
-
-
 def lake_key(path: str) -> str:
     """`file:/x/lake/raw/olist/...` or `s3://b/lake/raw/...` -> `raw/olist/...`."""
     return path[path.rindex("/raw/") + 1 :]
@@ -93,9 +68,14 @@ class RawFiles:
         )
 
 
-def raw_listing(spark: SparkSession, lake_root: str) -> list[str]:
-    """Every file of the raw zone, in one listing (see `raw_files` to split it)."""
-    return list_files(spark, f"{lake_root.rstrip('/')}/raw")
+def raw_listing(lake_root: str) -> list[str]:
+    """Every file of the raw zone as `<lake_root>/raw/...` paths (see `raw_files` to
+    split it). Listed through the lake's store (a directory walk locally, paginated
+    ListObjectsV2 on S3) rather than through Spark: the Firehose feed holds thousands of
+    hour-folder objects, and Spark's file index or Hadoop's FileSystem through py4j take
+    seconds for what one listing call does in milliseconds."""
+    root = lake_root.rstrip("/")
+    return [f"{root}/{key}" for key in open_store(lake_root).list("raw/")]
 
 
 def raw_files(listing: list[str], ds: Dataset) -> RawFiles:
@@ -114,7 +94,7 @@ def read_raw(
     """Landed rows of an entity (all of them, or only `files`), all columns as text,
     with `ingest_date`: its CSV files and, for the clickstream, the Firehose feed
     flattened to the same layout."""
-    files = files or raw_files(raw_listing(spark, lake_root), ds)
+    files = files or raw_files(raw_listing(lake_root), ds)
     parts = []
     if files.csv:
         parts.append(_read_csv(spark, lake_root, ds, list(files.csv)))
@@ -193,27 +173,6 @@ def write_parquet(
         df.coalesce(files).write.mode(spark_mode).parquet(path)
 
 
-def read_text(spark: SparkSession, path: str) -> str | None:
-    """A small text file (job state) through Hadoop's FileSystem, or None if absent."""
-    if not path_exists(spark, path):
-        return None
-    fs, hpath = _fs(spark, path)
-    stream = fs.open(hpath)
-    try:
-        return spark.sparkContext._jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8")
-    finally:
-        stream.close()
-
-
-def write_text(spark: SparkSession, path: str, text: str) -> None:
-    fs, hpath = _fs(spark, path)
-    out = fs.create(hpath, True)
-    try:
-        out.write(bytearray(text.encode("utf-8")))
-    finally:
-        out.close()
-
-
 @dataclass(frozen=True)
 class RunLogRow:
     run_id: str
@@ -221,6 +180,7 @@ class RunLogRow:
     source: str
     started_at: datetime
     finished_at: datetime
+    raw_files: int  # raw files this run read for the entity (0: nothing new)
     raw_rows: int
     cleaned_rows: int
     quarantined_rows: int
@@ -229,11 +189,42 @@ class RunLogRow:
     is_balanced: bool
 
 
-RUN_LOG_SCHEMA = T.StructType(
-    [T.StructField(name, SPARK_TYPES[kind], False) for name, kind in RUN_LOG_COLUMNS]
-)
+def append_run_log(lake_root: str, rows: list[RunLogRow]) -> None:
+    """Append a run's rows to the run log: one JSON-lines file per run, written through
+    the lake's store (a dozen rows do not need a Spark job)."""
+    if not rows:
+        return
+    lines = [
+        json.dumps(
+            {
+                **asdict(r),
+                "started_at": f"{r.started_at:%Y-%m-%d %H:%M:%S}",
+                "finished_at": f"{r.finished_at:%Y-%m-%d %H:%M:%S}",
+            }
+        )
+        for r in rows
+    ]
+    key = f"{RUN_LOG_PREFIX}/{rows[0].run_id}.jsonl"
+    open_store(lake_root).put_text(key, "\n".join(lines) + "\n")
 
 
-def append_run_log(spark: SparkSession, lake_root: str, rows: list[RunLogRow]) -> None:
-    df = spark.createDataFrame([asdict(r) for r in rows], RUN_LOG_SCHEMA)
-    df.coalesce(1).write.mode("append").parquet(zone_path(lake_root, "_audit", "run_log"))
+def read_run_log(lake_root: str) -> list[dict]:
+    """Every run-log row, oldest run first."""
+    store = open_store(lake_root)
+    return [
+        json.loads(line)
+        for key in store.list(f"{RUN_LOG_PREFIX}/")
+        if key.endswith(".jsonl")
+        for line in store.read_text(key).splitlines()
+        if line
+    ]
+
+
+def read_state(lake_root: str, key: str) -> str | None:
+    """A small text file of the `_audit` zone (a job's bookmark), None if absent."""
+    store = open_store(lake_root)
+    return store.read_text(key) if store.exists(key) else None
+
+
+def write_state(lake_root: str, key: str, text: str) -> None:
+    open_store(lake_root).put_text(key, text)

@@ -350,13 +350,21 @@ DATASETS: dict[str, Dataset] = {
     )
 }
 
-# The ETL run log (`_audit/run_log`): one row per entity per cleaning run.
+# The `_audit` zone, written through the lake's store (glue_etl/storage.py) by landing
+# and by the cleaning job: small JSON files, never read by Spark.
+MANIFEST_PREFIX = "_audit/manifests"  # <entity>/<sha256[:16]>.json per landed file
+MANIFEST_INDEX_PREFIX = f"{MANIFEST_PREFIX}/_index"  # one JSON-lines index per ingest run
+STATE_PREFIX = "_audit/state"  # the cleaning job's bookmark per entity
+RUN_LOG_PREFIX = "_audit/run_log"  # one JSON-lines file per cleaning run
+
+# The ETL run log: one row per entity per cleaning run that read raw files.
 RUN_LOG_COLUMNS: tuple[tuple[str, str], ...] = (
     ("run_id", "string"),
     ("entity", "string"),
     ("source", "string"),
     ("started_at", "timestamp"),
     ("finished_at", "timestamp"),
+    ("raw_files", "bigint"),
     ("raw_rows", "bigint"),
     ("cleaned_rows", "bigint"),
     ("quarantined_rows", "bigint"),

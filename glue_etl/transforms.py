@@ -129,6 +129,7 @@ def _rules(
 class Split:
     valid: DataFrame  # typed columns + lineage columns
     quarantine: DataFrame  # rule, raw_record, lineage columns
+    flagged: DataFrame  # every raw row, typed, with its `_rule` (null: valid): one pass counts all
 
 
 def validate(raw: DataFrame, ds: Dataset) -> Split:
@@ -150,7 +151,7 @@ def validate(raw: DataFrame, ds: Dataset) -> Split:
     quarantine = flagged.where(F.col("_rule").isNotNull()).select(
         F.col("_rule").alias("rule"), F.col("_raw_record").alias("raw_record"), *lineage
     )
-    return Split(valid=valid, quarantine=quarantine)
+    return Split(valid=valid, quarantine=quarantine, flagged=flagged.drop("_raw_record"))
 
 
 def deduplicate(valid: DataFrame, ds: Dataset) -> DataFrame:
@@ -262,13 +263,24 @@ def latest_item_properties(history: DataFrame) -> DataFrame:
 class Cleaned:
     cleaned: DataFrame
     quarantine: DataFrame
-    deduplicated_input: DataFrame  # valid rows before dedup, for the duplicate count
+    flagged: DataFrame  # every raw row with its `_rule` and derived columns (see `Split`)
+    # Valid rows in the cleaned schema before dedup (None for geolocation, whose dedup
+    # aggregates): an incremental run merges these into the existing rows in one dedup.
+    valid: DataFrame | None = None
 
 
 def clean(raw: DataFrame, ds: Dataset) -> Cleaned:
     """Validate, deduplicate and derive: the whole per-entity cleaning contract."""
     split = validate(raw, ds)
-    deduped = deduplicate(split.valid, ds)
     schema = cleaned_schema(ds)
-    cleaned = derive(deduped, ds).select(*[F.col(f.name).cast(f.dataType) for f in schema])
-    return Cleaned(cleaned=cleaned, quarantine=split.quarantine, deduplicated_input=split.valid)
+    columns = [F.col(f.name).cast(f.dataType) for f in schema]
+    cleaned = derive(deduplicate(split.valid, ds), ds).select(*columns)
+    # Derived columns are functions of each row's own values, so deriving before the
+    # dedup gives the same rows; an incremental merge dedups these with the existing ones.
+    valid = derive(split.valid, ds).select(*columns) if ds.entity != "geolocation" else None
+    return Cleaned(
+        cleaned=cleaned,
+        quarantine=split.quarantine,
+        flagged=derive(split.flagged, ds),
+        valid=valid,
+    )

@@ -23,6 +23,7 @@ from glue_etl.schemas import (
     DATASETS,
     ITEM_LATEST_COLUMNS,
     RUN_LOG_COLUMNS,
+    RUN_LOG_PREFIX,
     STREAM_COLUMNS,
     STREAM_PARTITIONS,
     Dataset,
@@ -225,14 +226,14 @@ def run_log_table(lake_root: str) -> TableDef:
     return TableDef(
         database=CLEANED_DB,
         name="run_log",
-        description="ETL run log: one row per entity per cleaning run, with the reconciliation.",
+        description="ETL run log: one row per entity per cleaning run that read raw files, with the reconciliation.",
         columns=RUN_LOG_COLUMNS,
         partition_keys=(),
-        location=f"{lake_root.rstrip('/')}/_audit/run_log/",
-        input_format=PARQUET_INPUT,
-        output_format=PARQUET_OUTPUT,
-        serde=PARQUET_SERDE,
-        properties={"classification": "parquet"},
+        location=f"{lake_root.rstrip('/')}/{RUN_LOG_PREFIX}/",
+        input_format=TEXT_INPUT,
+        output_format=TEXT_OUTPUT,
+        serde=JSON_SERDE,
+        properties={"classification": "json"},
     )
 
 

@@ -36,14 +36,14 @@ from glue_etl.errors import PipelineError
 from glue_etl.schemas import (
     CLICKSTREAM,
     DATASETS,
+    MANIFEST_INDEX_PREFIX,
+    MANIFEST_PREFIX,
     OLIST_DATASETS,
     STREAM_ENTITY,
     Dataset,
     dataset_for_file,
 )
 
-MANIFEST_PREFIX = "_audit/manifests"
-INDEX_PREFIX = f"{MANIFEST_PREFIX}/_index"
 STREAM_PATH = re.compile(r"(?:^|/)(year=\d{4}/month=\d{2}/day=\d{2}/hour=\d{2})/([^/]+\.gz)$")
 
 
@@ -295,7 +295,7 @@ def ingest(
             # One JSON-lines index per ingest run: the cleaning job reads these few files
             # instead of one manifest object per landed file.
             store.put_text(
-                f"{INDEX_PREFIX}/{stamp}-{landed_now[0].sha256[:8]}.jsonl",
+                f"{MANIFEST_INDEX_PREFIX}/{stamp}-{landed_now[0].sha256[:8]}.jsonl",
                 "".join(json.dumps(asdict(m)) + "\n" for m in landed_now),
             )
     return manifests

@@ -115,8 +115,8 @@ class _IngestBars:
 def stage_ingest(
     source: Path, lake: str, ingest_date: date | None = None, partial: bool = False
 ) -> str:
+    from glue_etl.storage import open_store
     from ingestion.land import ingest
-    from ingestion.storage import open_store
 
     n_files = sum(1 for p in source.rglob("*") if p.is_file()) if source.is_dir() else 1
     with _bar() as bar:
@@ -136,6 +136,9 @@ def stage_clean(lake: str, entities: Sequence[str] | None, full_refresh: bool = 
     spark = local_spark("lakehouse-clean")
 
     def show(row) -> None:
+        if not row.raw_files:
+            console.print(f"  {row.entity:<34} no new raw files", soft_wrap=True)
+            return
         console.print(
             f"  {row.entity:<34} raw {row.raw_rows:>9,} = cleaned {row.cleaned_rows:>9,}"
             f" + quarantined {row.quarantined_rows:>6,} + duplicates {row.duplicate_rows:>7,}",
@@ -143,7 +146,7 @@ def stage_clean(lake: str, entities: Sequence[str] | None, full_refresh: bool = 
         )
 
     rows = run(spark, lake, entities, progress=show, full_refresh=full_refresh)
-    fresh = sum(1 for r in rows if r.raw_rows)
+    fresh = sum(1 for r in rows if r.raw_files)
     mode = " (full refresh)" if full_refresh else ""
     return f"{len(rows)} entities reconciled, {fresh} with new raw files{mode}"
 

@@ -15,7 +15,8 @@ cleaned table with the entity's dedup rule and rewrites only the partitions they
 (dynamic partition overwrite). `--full-refresh` rebuilds from every raw file. Entities
 whose cleaning aggregates across files (geolocation's median per zip prefix) are rebuilt
 whole whenever a new file arrives. In the run log of an incremental run, `cleaned_rows`
-is the net number of rows the run added to the cleaned zone.
+is the net number of rows the run added to the cleaned zone; an entity with no new raw
+files gets no run-log row (`raw_files` says how many files each row's run read).
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql.window import Window
 
 from glue_etl.errors import PipelineError
 from glue_etl.io import (
@@ -43,12 +44,13 @@ from glue_etl.io import (
     raw_files,
     raw_listing,
     read_raw,
-    read_text,
+    read_state,
     write_parquet,
-    write_text,
+    write_state,
     zone_path,
 )
-from glue_etl.schemas import DATASETS
+from glue_etl.schemas import DATASETS, MANIFEST_INDEX_PREFIX, STATE_PREFIX
+from glue_etl.storage import open_store
 from glue_etl.transforms import clean, cleaned_schema, deduplicate, latest_item_properties
 
 PARALLEL_ENTITIES = 4
@@ -59,30 +61,26 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
-MANIFEST_SCHEMA = "entity string, key string, rows long, status string"
-
-
-def landed_rows(spark: SparkSession, lake_root: str) -> dict[str, int]:
+def landed_rows(lake_root: str) -> dict[str, int]:
     """Rows the landing manifests counted, per landed file key (empty without manifests).
     Reads the per-run JSON-lines indexes that landing writes beside the manifests."""
-    path = f"{lake_root.rstrip('/')}/_audit/manifests/_index/*.jsonl"
-    try:
-        manifests = spark.read.schema(MANIFEST_SCHEMA).json(path)
-        rows = manifests.where("status = 'landed'").select("key", "rows").collect()
-    except AnalysisException as exc:
-        if "PATH_NOT_FOUND" in str(exc):
-            return {}
-        raise
-    return {r[0]: int(r[1]) for r in rows}
+    store = open_store(lake_root)
+    counted: dict[str, int] = {}
+    for key in store.list(f"{MANIFEST_INDEX_PREFIX}/"):
+        for line in store.read_text(key).splitlines():
+            manifest = json.loads(line) if line.strip() else None
+            if manifest and manifest["status"] == "landed":
+                counted[manifest["key"]] = int(manifest["rows"])
+    return counted
 
 
-def state_path(lake_root: str, entity: str) -> str:
-    return f"{lake_root.rstrip('/')}/_audit/state/{entity}.json"
+def state_key(entity: str) -> str:
+    return f"{STATE_PREFIX}/{entity}.json"
 
 
-def processed_files(spark: SparkSession, lake_root: str, entity: str) -> set[str] | None:
+def processed_files(lake_root: str, entity: str) -> set[str] | None:
     """Raw files an earlier run already cleaned (this job's bookmark), None if never run."""
-    text = read_text(spark, state_path(lake_root, entity))
+    text = read_state(lake_root, state_key(entity))
     return None if text is None else set(json.loads(text)["processed"])
 
 
@@ -104,7 +102,7 @@ def plan_entity(
     entity that aggregates across files (geolocation) rebuild from every raw file."""
     ds = DATASETS[entity]
     files = raw_files(listing, ds)
-    done = None if full_refresh else processed_files(spark, lake_root, entity)
+    done = None if full_refresh else processed_files(lake_root, entity)
     if done is None or not path_exists(spark, zone_path(lake_root, "cleaned", entity)):
         return Plan(entity, files, False, frozenset())  # the bookmark alone is not trusted
     new_keys = {lake_key(f) for f in files.all} - done
@@ -116,26 +114,37 @@ def plan_entity(
 
 
 def clean_entity(
-    spark: SparkSession, lake_root: str, plan: Plan, run_id: str, landed: dict[str, int]
+    spark: SparkSession,
+    lake_root: str,
+    plan: Plan,
+    run_id: str,
+    landed: Callable[[], dict[str, int]],
 ) -> RunLogRow:
-    """Clean one entity as planned, write its zones, move its bookmark, count its rows."""
+    """Clean one entity as planned, write its zones, move its bookmark, count its rows.
+    `landed` gives the landing manifests' row counts (empty when there are none)."""
     entity, new, incremental, done = plan.entity, plan.files, plan.incremental, plan.done
     ds = DATASETS[entity]
     started = _now()
     cleaned_path = zone_path(lake_root, "cleaned", entity)
     keys = [lake_key(f) for f in new.all]
-    landed_here = sum(landed[k] for k in keys if k in landed) if landed else -1
     if not new.all:
-        return RunLogRow(run_id, entity, ds.source, started, _now(), 0, 0, 0, 0, 0, True)
+        return RunLogRow(run_id, entity, ds.source, started, _now(), 0, 0, 0, 0, 0, 0, True)
 
     raw = read_raw(spark, lake_root, ds, new).cache()
-    raw_rows = raw.count()
     result = clean(raw, ds)
-    quarantine = result.quarantine.cache()
-    quarantined_rows = quarantine.count()
-    valid_rows = result.deduplicated_input.count()
+    # One pass over the raw rows (which fills the cache) counts them, the valid ones and
+    # the quarantined ones, and finds the partitions the valid ones fall into.
+    is_valid = F.col("_rule").isNull()
+    part = ds.partition_by[0] if ds.partition_by else None  # one partition column at most
+    raw_rows, valid_rows, quarantined_rows, partitions = result.flagged.agg(
+        F.count(F.lit(1)),
+        F.count(F.when(is_valid, 1)),
+        F.count(F.col("_rule")),
+        F.collect_set(F.when(is_valid, F.col(part).cast("string"))) if part else F.lit(None),
+    ).first()
+    quarantine = result.quarantine
     if incremental:
-        cleaned_rows = _merge_into_cleaned(spark, cleaned_path, result.cleaned, ds)
+        cleaned_rows = _merge_into_cleaned(spark, cleaned_path, result.valid, ds, partitions or [])
         quarantine_mode = "append"
     else:
         cleaned = result.cleaned.cache()
@@ -153,17 +162,20 @@ def clean_entity(
         history = spark.read.schema(cleaned_schema(ds)).parquet(cleaned_path)
         latest = latest_item_properties(history).localCheckpoint()
         write_parquet(latest, zone_path(lake_root, "cleaned", "item_latest"), latest.count())
-    for df in (raw, quarantine):
-        df.unpersist()
+    raw.unpersist()
+    counted = landed()
+    landed_here = sum(counted[k] for k in keys if k in counted) if counted else -1
     duplicate_rows = valid_rows - cleaned_rows
-    balanced = raw_rows == cleaned_rows + quarantined_rows + duplicate_rows and (
-        landed_here in (-1, raw_rows)
+    balanced = (
+        raw_rows == cleaned_rows + quarantined_rows + duplicate_rows
+        and duplicate_rows >= 0
+        and landed_here in (-1, raw_rows)
     )
     if balanced:  # the bookmark moves only when the rows are accounted for
         processed = set(done) | set(keys) if incremental else set(keys)
-        write_text(
-            spark,
-            state_path(lake_root, entity),
+        write_state(
+            lake_root,
+            state_key(entity),
             json.dumps({"entity": entity, "run_id": run_id, "processed": sorted(processed)}),
         )
     return RunLogRow(
@@ -172,6 +184,7 @@ def clean_entity(
         source=ds.source,
         started_at=started,
         finished_at=_now(),
+        raw_files=len(keys),
         raw_rows=raw_rows,
         cleaned_rows=cleaned_rows,
         quarantined_rows=quarantined_rows,
@@ -194,14 +207,16 @@ def write_empty_cleaned(spark: SparkSession, lake_root: str, entity: str) -> Non
         write_parquet(latest, zone_path(lake_root, "cleaned", "item_latest"), 0)
 
 
-def _merge_into_cleaned(spark: SparkSession, path: str, new: DataFrame, ds) -> int:
+def _merge_into_cleaned(
+    spark: SparkSession, path: str, new: DataFrame, ds, partitions: list[str]
+) -> int:
     """Merge newly cleaned rows into the cleaned table with the entity's dedup rule and
-    rewrite only what they touch; returns the net number of rows added."""
+    rewrite only what they touch (`partitions`: the values of the partition column the
+    new rows fall into); returns the net number of rows added."""
     schema = cleaned_schema(ds)
-    new = new.localCheckpoint()
     if ds.partition_by:
         key = ds.partition_by[0]  # every partitioned entity has a single partition column
-        touched = [f"{path}/{key}={r[0]}" for r in new.select(key).distinct().collect()]
+        touched = [f"{path}/{key}={value}" for value in sorted(partitions)]
         # Read just the touched partitions (no listing of the whole table).
         existing_parts = [p for p in touched if path_exists(spark, p)]
         if existing_parts:
@@ -211,18 +226,24 @@ def _merge_into_cleaned(spark: SparkSession, path: str, new: DataFrame, ds) -> i
             existing = spark.createDataFrame([], schema)
     else:
         existing = spark.read.schema(schema).parquet(path)
-    before = existing.count()
+    # Rows are tagged with whether their key was already in the table, so one pass over
+    # the merged rows gives both their number and how many keys are new (the net rows
+    # added), with no separate count of the existing rows.
+    union = existing.withColumn("_existing", F.lit(True)).unionByName(
+        new.withColumn("_existing", F.lit(False))
+    )
+    had_key = F.max("_existing").over(Window.partitionBy(*ds.primary_key))
     merged = (
-        deduplicate(existing.unionByName(new), ds)
-        .select(*[F.col(f.name) for f in schema])
+        deduplicate(union.withColumn("_key_existed", had_key), ds)
+        .select(*[F.col(f.name) for f in schema], "_key_existed")
         .localCheckpoint()  # the merge reads the files it is about to replace
     )
-    after = merged.count()
+    after, added = merged.agg(F.count(F.lit(1)), F.count(F.when(~F.col("_key_existed"), 1))).first()
     write_parquet(
-        merged, path, after, ds.partition_by,
+        merged.drop("_key_existed"), path, after, ds.partition_by,
         mode="overwrite_partitions" if ds.partition_by else "overwrite",
     )  # fmt: skip
-    return after - before
+    return added
 
 
 def run(
@@ -234,7 +255,7 @@ def run(
 ) -> list[RunLogRow]:
     """Clean the entities (None: every entity with landed files), append the run log,
     and fail if any entity does not balance."""
-    listing = raw_listing(spark, lake_root)
+    listing = raw_listing(lake_root)
     if entities is None:
         entities = [e for e, ds in DATASETS.items() if raw_files(listing, ds).all]
         if not entities:
@@ -258,19 +279,26 @@ def run(
         )
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     plans = [plan_entity(spark, lake_root, e, listing, full_refresh) for e in entities]
-    landed = landed_rows(spark, lake_root) if any(p.files.all for p in plans) else {}
-
-    def one(plan: Plan) -> RunLogRow:
-        row = clean_entity(spark, lake_root, plan, run_id, landed)
-        if progress:
-            progress(row)
-        return row
 
     # Entities are independent: submitting their Spark jobs from a few threads keeps the
-    # cores busy while small jobs wait on scheduling and file commits.
+    # cores busy while small jobs wait on scheduling and file commits. The manifests'
+    # counts are read alongside; an entity needs them only to check its balance.
     with ThreadPoolExecutor(max_workers=PARALLEL_ENTITIES) as pool:
+        counted = pool.submit(landed_rows, lake_root) if any(p.files.all for p in plans) else None
+        landed = counted.result if counted else dict
+
+        def one(plan: Plan) -> RunLogRow:
+            row = clean_entity(spark, lake_root, plan, run_id, landed)
+            if progress:
+                progress(row)
+            return row
+
         rows = list(pool.map(one, plans))
-    append_run_log(spark, lake_root, rows)
+    # The run log records what was read; an entity with no new files has nothing to
+    # reconcile (and a run that read nothing writes nothing).
+    read = [r for r in rows if r.raw_files]
+    if read:
+        append_run_log(lake_root, read)
     bad = [r for r in rows if not r.is_balanced]
     if bad:
         detail = "; ".join(

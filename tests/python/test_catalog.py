@@ -94,8 +94,8 @@ def test_round_trip_ingest_to_s3_then_register(tiny_raw, aws_env):
     the files that landed (partition projection resolves to real prefixes)."""
     import boto3
 
+    from glue_etl.storage import S3Store
     from ingestion.land import ingest
-    from ingestion.storage import S3Store
 
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket="ecom-roundtrip")

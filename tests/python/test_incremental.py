@@ -4,12 +4,14 @@ only the partitions they touch are rewritten, and the result equals a full refre
 import csv
 import shutil
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
+from glue_etl.io import read_run_log
 from glue_etl.jobs.clean import run
+from glue_etl.storage import LocalStore
 from ingestion.land import ingest
-from ingestion.storage import LocalStore
 
 pytestmark = pytest.mark.spark
 
@@ -25,9 +27,15 @@ def test_new_day_is_merged_and_matches_a_full_refresh(spark, tiny_raw, tmp_path)
     first = {r.entity: r for r in run(spark, str(lake), ["events", "orders", "geolocation"])}
     assert first["events"].raw_rows > 0
 
-    # Nothing new: a no-op that reads nothing.
+    def run_log():
+        return [SimpleNamespace(**r) for r in read_run_log(str(lake))]
+
+    assert {r.entity for r in run_log()} == {"events", "orders", "geolocation"}
+
+    # Nothing new: a no-op that reads nothing and adds nothing to the run log.
     again = {r.entity: r for r in run(spark, str(lake), ["events", "orders", "geolocation"])}
-    assert all(r.raw_rows == 0 and r.is_balanced for r in again.values())
+    assert all(r.raw_files == 0 and r.raw_rows == 0 and r.is_balanced for r in again.values())
+    assert len(run_log()) == 3
 
     # Next day: a new export with 3 new events on 2018-10-18 and 2 repeats of old ones.
     with open(tiny_raw / "olist_clickstream_events.csv", newline="") as fh:
@@ -49,7 +57,9 @@ def test_new_day_is_merged_and_matches_a_full_refresh(spark, tiny_raw, tmp_path)
     ingest(day2, store, ingest_date=date(2026, 11, 21), require_all_olist=False)
 
     (inc,) = run(spark, str(lake), ["events"])
-    assert inc.raw_rows == 5  # only the new file was read
+    assert inc.raw_files == 1 and inc.raw_rows == 5  # only the new file was read
+    logged = [r for r in run_log() if r.run_id == inc.run_id]
+    assert [(r.entity, r.raw_files, r.raw_rows) for r in logged] == [("events", 1, 5)]
     assert inc.landed_rows == 5
     assert inc.cleaned_rows == 3 and inc.duplicate_rows == 2 and inc.is_balanced
     parts = {p.name for p in (lake / "cleaned" / "events").iterdir()}

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from glue_etl.errors import PipelineError
+from glue_etl.storage import LocalStore, S3Store
 from ingestion.land import MANIFEST_PREFIX, ingest, read_manifests
-from ingestion.storage import LocalStore, S3Store
 
 
 @pytest.fixture

@@ -13,14 +13,15 @@ renamed as (
         run_id,
         entity,
         source as source_system,
-        raw_rows as raw_row_count,
-        cleaned_rows as cleaned_row_count,
-        quarantined_rows as quarantined_row_count,
-        duplicate_rows as duplicate_row_count,
-        landed_rows as landed_row_count,
-        is_balanced,
-        started_at,
-        finished_at
+        cast(raw_files as bigint) as raw_file_count,
+        cast(raw_rows as bigint) as raw_row_count,
+        cast(cleaned_rows as bigint) as cleaned_row_count,
+        cast(quarantined_rows as bigint) as quarantined_row_count,
+        cast(duplicate_rows as bigint) as duplicate_row_count,
+        cast(landed_rows as bigint) as landed_row_count,
+        cast(is_balanced as boolean) as is_balanced,
+        cast(started_at as timestamp) as started_at,
+        cast(finished_at as timestamp) as finished_at
     from source
 
 )
