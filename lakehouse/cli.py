@@ -1,10 +1,11 @@
 """`lakehouse`: run the pipeline's stages in order, locally or against AWS.
 
-    lakehouse demo                 generate -> ingest -> clean -> dbt build -> docs
+    lakehouse demo                 generate -> ingest -> clean -> freshness -> dbt build -> docs
     lakehouse generate --scale 0.01
     lakehouse ingest --source DIR_OR_ZIP [--lake s3://bucket/prefix]
     lakehouse clean [--entities orders,customers]
     lakehouse --lake s3://bucket/lake catalog --register [--ddl-out infra/athena]
+    lakehouse freshness [--target athena]
     lakehouse transform [--target athena]
     lakehouse docs [--serve]
 
@@ -216,6 +217,22 @@ def stage_transform(lake: str, target: str, extra: Sequence[str] = ()) -> BuildS
     return summary
 
 
+def stage_freshness(lake: str, target: str = "local") -> str:
+    """dbt source freshness: every source's newest load against its thresholds."""
+    result = run_dbt(["source", "freshness"], lake, target)
+    results = result.result.results if result.result else []
+    late = [r for r in results if str(r.status) not in ("pass", "warn")]
+    stale = [r for r in results if str(r.status) == "warn"]
+    if late or not result.success:
+        names = ", ".join(f"{r.node.source_name}.{r.node.name} ({r.status})" for r in late)
+        raise PipelineError(
+            f"source freshness failed: {names or 'see the dbt output above'}; "
+            "land and clean newer files, or check target/sources.json"
+        )
+    detail = f", {len(stale)} past their warning threshold" if stale else ""
+    return f"{len(results)} sources checked{detail}"
+
+
 def stage_docs(lake: str) -> str:
     run_dbt(["docs", "generate"], lake)
     return f"docs site written to {PROJECT_DIR / 'target' / 'index.html'}"
@@ -254,6 +271,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
         "clean (Spark local)",
         lambda: stage_clean(args.lake, _entities(args.entities), args.full_refresh),
     )
+
+    report.timed("dbt source freshness", lambda: stage_freshness(args.lake))
 
     def transform() -> str:
         holder["build"] = stage_transform(args.lake, "local")
@@ -317,6 +336,12 @@ def cmd_transform(args: argparse.Namespace) -> None:
         return f"{len(b.models)} models, {b.tests_passed}/{b.tests_total} tests passed"
 
     RunReport().timed(f"dbt build ({args.target})", go)
+
+
+def cmd_freshness(args: argparse.Namespace) -> None:
+    RunReport().timed(
+        f"dbt source freshness ({args.target})", lambda: stage_freshness(args.lake, args.target)
+    )
 
 
 def cmd_catalog(args: argparse.Namespace) -> None:
@@ -419,6 +444,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", default="local", choices=["local", "athena"])
     p.add_argument("dbt_args", nargs="*", help="extra dbt arguments, after --")
     p.set_defaults(func=cmd_transform)
+
+    p = sub.add_parser("freshness", help="dbt source freshness of the cleaned tables")
+    p.add_argument("--target", default="local", choices=["local", "athena"])
+    p.set_defaults(func=cmd_freshness)
 
     p = sub.add_parser("catalog", help="register raw/cleaned tables in Glue; write Athena DDL")
     p.add_argument("--register", action="store_true", help="create/update the Glue tables")

@@ -3,6 +3,7 @@ generate -> ingest -> Spark clean -> dbt build on DuckDB -> dbt docs generate.
 Run twice: the second run lands nothing new and every table keeps its rows."""
 
 import json
+import os
 
 import duckdb
 import pytest
@@ -24,6 +25,8 @@ CORE = [
     "fct_payments",
     "fct_reviews",
     "fct_events",
+    "fct_sessions",
+    "dim_product_history",
 ]
 
 
@@ -48,6 +51,7 @@ def test_demo_end_to_end_and_idempotent(spark, tmp_path, capsys):
     assert cli.main(args) == 0
     out = capsys.readouterr().out
     assert "rows per model" in out and "tests passed" in out
+    assert "13 sources checked" in out  # dbt source freshness, every threshold met
 
     # dbt built and tested everything.
     results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())
@@ -77,6 +81,7 @@ def test_dbt_build_reports_test_failures(spark, tmp_path, capsys, monkeypatch):
     """A broken model makes `lakehouse transform` fail with one clear error."""
     lake = tmp_path / "lake"
     assert cli.main(_demo_args(tmp_path, seed=6)) == 0
+    _a_broken_join_fails_a_test(lake, tmp_path)
     # Duplicate an order in the cleaned zone: fct_orders' unique test must catch it.
     df = spark.read.parquet(f"{lake}/cleaned/orders")
     df.unionByName(df.limit(1)).write.mode("overwrite").parquet(f"{tmp_path}/orders_dup")
@@ -107,6 +112,45 @@ def test_dbt_build_reports_test_failures(spark, tmp_path, capsys, monkeypatch):
     assert "model.ecom_lakehouse.fct_orders" in skipped
 
 
+def _a_broken_join_fails_a_test(lake, tmp_path) -> None:
+    """A copy of the project whose fct_orders joins customers on the wrong key: every
+    order falls to the unknown customer, and a dbt test fails instead of the build
+    passing quietly."""
+    import shutil
+
+    from dbt.cli.main import dbtRunner
+
+    project = tmp_path / "broken_project"
+    shutil.copytree(
+        PROJECT_DIR,
+        project,
+        ignore=shutil.ignore_patterns(".venv", "target", "logs", "lake", ".git", "data", "dist"),
+    )
+    model = project / "models" / "marts" / "core" / "fct_orders.sql"
+    sql = model.read_text()
+    join = "on orders.customer_id = customers.customer_id"
+    assert join in sql
+    model.write_text(sql.replace(join, "on orders.order_id = customers.customer_id"))
+    os.environ.update(cli.dbt_env(str(lake), "local"))
+
+    def build(*extra: str) -> set[str]:
+        result = dbtRunner().invoke(
+            [
+                *("build", "--select", "fct_orders", *extra),
+                *("--project-dir", str(project), "--profiles-dir", str(PROJECT_DIR / ".dbt")),
+                *("--target-path", str(project / "target")),
+            ]
+        )
+        assert not result.success
+        return {r.node.name for r in result.result.results if str(r.status) == "fail"}
+
+    # The unit test fails first, so dbt build does not even replace the table...
+    assert build() == {"fct_orders_durations_and_lateness"}
+    # ...and without unit tests, the data tests catch the orders lost to "unknown".
+    failed = build("--exclude", "test_type:unit")
+    assert "unknown_member_share_fct_orders_customer_id__0_01" in failed, failed
+
+
 def test_the_real_download_alone_builds(spark, tiny_raw, tmp_path):
     """The Kaggle download has only the 9 Olist files: the clickstream and catalog
     tables are created empty with their contract schema, and every model builds."""
@@ -128,3 +172,94 @@ def test_the_real_download_alone_builds(spark, tiny_raw, tmp_path):
     assert [f.name for f in events.schema] == [f.name for f in cleaned_schema(DATASETS["events"])]
     counts = _counts(lake)
     assert counts["fct_events"] == 0 and counts["fct_orders"] > 0
+
+
+def _rows(lake, model: str, key: str) -> list[tuple]:
+    con = duckdb.connect(str(lake / "warehouse.duckdb"))
+    try:
+        return con.execute(f"select * from main_core.{model} order by {key}").fetchall()
+    finally:
+        con.close()
+
+
+def test_incremental_event_facts_match_a_full_refresh(spark, tmp_path, capsys):
+    """A next-day delivery with late events: the incremental run of fct_events and
+    fct_sessions rebuilds only its lookback window and gives the rows a full refresh
+    gives."""
+    import csv
+    from datetime import datetime, timedelta
+
+    from glue_etl.schemas import DATASETS
+
+    lake = tmp_path / "lake"
+    assert cli.main(_demo_args(tmp_path, seed=8)) == 0
+    before = len(_rows(lake, "fct_events", "event_id"))
+
+    # The cleaned events (the CSV export and the Firehose feed together), as raw rows.
+    columns = DATASETS["events"].columns
+    header = [c.source_name for c in columns]
+    cleaned = spark.read.parquet(f"{lake}/cleaned/events").select(*[c.name for c in columns])
+    events = [
+        ["" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for v in row]
+        for row in cleaned.collect()
+    ]
+    ts, kind = header.index("event_ts"), header.index("event_type")
+
+    def at(row: list[str]) -> datetime:
+        return datetime.fromisoformat(row[ts])
+
+    last = max(at(r) for r in events)
+    browsing = [r for r in events if r[kind] != "purchase"]
+    # Tomorrow: the last day's browsing again, a day later, as new visits.
+    latest_day = [r for r in browsing if at(r).date() == last.date()]
+    tomorrow = [
+        [f"ev_next_{i}", f"next_{r[1]}", *r[2:ts], str(at(r) + timedelta(days=1)), *r[ts + 1 :]]
+        for i, r in enumerate(latest_day)
+    ]
+    # Late events, inside the 3-day lookback: a visit two days back that only arrives
+    # now, and two more events for the last visit of the last day (its session grows).
+    first_visit = latest_day[0][1]
+    late = [
+        [f"ev_late_visit_{i}", f"late_{r[1]}", *r[2:ts], str(at(r) - timedelta(days=2)),
+         *r[ts + 1 :]]
+        for i, r in enumerate(r for r in latest_day if r[1] == first_visit)
+    ]  # fmt: skip
+    visit = latest_day[-1][1]
+    visit_events = sorted((r for r in events if r[1] == visit), key=at)
+    late += [
+        [f"ev_late_{i}", visit, *visit_events[-1][2:ts],
+         str(at(visit_events[-1]) + timedelta(minutes=1 + i)), *visit_events[-1][ts + 1 :]]
+        for i in range(2)
+    ]  # fmt: skip
+    delivery = tmp_path / "next_day"
+    delivery.mkdir()
+    with open(delivery / "olist_clickstream_events.csv", "w", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([*tomorrow, *late])
+    ingest = ["ingest", "--source", str(delivery), "--partial", "--ingest-date", "2030-01-01"]
+    for step in (ingest, ["clean"], ["transform"]):
+        assert cli.main(["--lake", str(lake), *step]) == 0, step
+
+    # The incremental models ran incrementally: their SQL had the lookback filter.
+    results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())
+    compiled = {
+        r["unique_id"].split(".")[-1]: r.get("compiled_code") or "" for r in results["results"]
+    }
+    assert "event_date >= (" in compiled["fct_events"]
+    assert "event_date >= (" in compiled["fct_sessions"]
+    incremental = {
+        m: _rows(lake, m, k)
+        for m, k in (("fct_events", "event_id"), ("fct_sessions", "session_key"))
+    }
+    assert len(incremental["fct_events"]) == before + len(tomorrow) + len(late)
+    grown = [s for s in incremental["fct_sessions"] if s[1] == visit]
+    assert sum(s[7] for s in grown) == len(visit_events) + 2  # event_count
+
+    refresh = ["transform", "--", "--full-refresh", "--select", "fct_events", "fct_sessions"]
+    assert cli.main(["--lake", str(lake), *refresh]) == 0
+    full = {
+        m: _rows(lake, m, k)
+        for m, k in (("fct_events", "event_id"), ("fct_sessions", "session_key"))
+    }
+    assert incremental == full

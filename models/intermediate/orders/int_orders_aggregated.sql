@@ -58,6 +58,25 @@ payments_per_order as (
 
 ),
 
+distinct_payment_methods as (
+
+    select distinct
+        order_id,
+        payment_type
+    from payments
+
+),
+
+payment_methods_per_order as (
+
+    select
+        order_id,
+        {{ dbt.listagg('payment_type', "', '", 'order by payment_type') }} as payment_methods
+    from distinct_payment_methods
+    group by order_id
+
+),
+
 reviews_per_order as (
 
     select
@@ -77,6 +96,7 @@ joined as (
         customers.customer_unique_id,
         orders.order_status,
         payments_per_order.primary_payment_type,
+        payment_methods_per_order.payment_methods,
         coalesce(items_per_order.item_count, 0) as item_count,
         coalesce(items_per_order.seller_count, 0) as seller_count,
         coalesce(payments_per_order.payment_count, 0) as payment_count,
@@ -98,6 +118,8 @@ joined as (
         on orders.order_id = items_per_order.order_id
     left join payments_per_order
         on orders.order_id = payments_per_order.order_id
+    left join payment_methods_per_order
+        on orders.order_id = payment_methods_per_order.order_id
     left join reviews_per_order
         on orders.order_id = reviews_per_order.order_id
 

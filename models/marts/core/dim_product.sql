@@ -46,6 +46,20 @@ known as (
         coalesce(
             category_groups.parent_category_id, leaves.parent_category_id
         ) as department_category_id,
+        case
+            when category_groups.parent_category_id is not null
+                then {{ dbt.concat([
+                    'cast(category_groups.parent_category_id as varchar)', "' > '",
+                    'cast(leaves.parent_category_id as varchar)', "' > '",
+                    'cast(catalog_items.category_id as varchar)'
+                ]) }}
+            when leaves.parent_category_id is not null
+                then {{ dbt.concat([
+                    'cast(leaves.parent_category_id as varchar)', "' > '",
+                    'cast(catalog_items.category_id as varchar)'
+                ]) }}
+            else cast(catalog_items.category_id as varchar)
+        end as catalog_category_path,
         catalog_items.current_price_brl,
         products.category_name is not null as has_category,
         translations.category_name_english is not null as has_category_translation,
@@ -79,6 +93,7 @@ unknown_member as (
         cast(null as bigint) as catalog_item_id,
         cast(null as bigint) as catalog_category_id,
         cast(null as bigint) as department_category_id,
+        cast(null as varchar) as catalog_category_path,
         cast(null as decimal(12, 2)) as current_price_brl,
         false as has_category,
         false as has_category_translation,

@@ -1,16 +1,35 @@
-{#- Grain: one row per website event. Anonymous events have no customer_id; events
-    about a product missing from the catalog point to the unknown product. -#}
+{{
+    config(
+        unique_key='event_id',
+        incremental_strategy=event_incremental_strategy(),
+        partitioned_by=['event_date'],
+    )
+}}
+{#- Grain: one row per website event, with its session, funnel step and the product's
+    catalog price when the event happened. Anonymous events have no customer_id; events
+    about a product missing from the catalog point to the unknown product.
+    Incremental: a run rebuilds the days from `incremental_cutoff_date` on (whole
+    event_date partitions). event_date comes last: Athena's partition column. -#}
 with
 
 events as (
 
-    select * from {{ ref('stg_clickstream__events') }}
+    select * from {{ ref('int_events_sessionized') }}
+    {% if is_incremental() -%}
+        where event_date >= {{ incremental_cutoff_date('event_date') }}
+    {%- endif %}
 
 ),
 
 products as (
 
     select * from {{ ref('dim_product') }}
+
+),
+
+product_versions as (
+
+    select * from {{ ref('dim_product_history') }}
 
 ),
 
@@ -24,6 +43,7 @@ final as (
 
     select
         events.event_id,
+        events.session_key,
         events.session_id,
         case
             when events.customer_id is null then null
@@ -35,17 +55,28 @@ final as (
         end as product_id,
         events.order_id,
         events.event_type,
+        events.funnel_step_name,
         events.device_type,
         events.traffic_source,
         events.customer_state,
+        events.event_sequence_number,
+        events.funnel_step_number,
+        product_versions.price_brl as price_at_event_brl,
+        events.seconds_since_previous_event,
         events.is_authenticated,
-        events.event_date,
-        events.event_at
+        events.is_session_start,
+        events.event_at,
+        events.event_date
     from events
     left join products
         on events.product_id = products.product_id
     left join customers
         on events.customer_id = customers.customer_id
+    left join product_versions
+        on
+            events.product_id = product_versions.product_id
+            and events.event_at >= product_versions.valid_from
+            and (events.event_at < product_versions.valid_to or product_versions.valid_to is null)
 
 )
 

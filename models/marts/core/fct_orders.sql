@@ -21,6 +21,7 @@ final as (
         orders.customer_unique_id,
         orders.order_status,
         orders.primary_payment_type,
+        orders.payment_methods,
         orders.customer_order_sequence_number,
         orders.item_count,
         orders.seller_count,

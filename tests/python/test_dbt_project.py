@@ -1,0 +1,109 @@
+"""The dbt project's own rules, checked on the parsed manifest (no warehouse needed):
+every model and column is described, every model has a primary-key test, every enum
+column of a model is tested with accepted_values, and the core marts have enforced
+contracts."""
+
+import json
+import os
+import shutil
+
+import pytest
+
+from tests.python.conftest import PROJECT_DIR
+
+ENUMS = {"order_status", "payment_type", "event_type", "device_type", "traffic_source", "region"}
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory) -> dict:
+    from dbt.cli.main import dbtRunner
+
+    target = tmp_path_factory.mktemp("dbt_target")
+    profiles = tmp_path_factory.mktemp("profiles")
+    shutil.copyfile(PROJECT_DIR / "profiles.example.yml", profiles / "profiles.yml")
+    os.environ.setdefault("LAKEHOUSE_LAKE_ROOT", str(target))
+    cwd = os.getcwd()
+    os.chdir(PROJECT_DIR)
+    try:
+        result = dbtRunner().invoke(
+            ["parse", "--target-path", str(target), "--profiles-dir", str(profiles)]
+        )
+    finally:
+        os.chdir(cwd)
+    assert result.success, result.exception
+    return json.loads((target / "manifest.json").read_text())
+
+
+def _models(manifest: dict) -> dict[str, dict]:
+    return {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+
+
+def _tests_by_model(manifest: dict) -> dict[str, list[dict]]:
+    by_model: dict[str, list[dict]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test" or not node.get("attached_node"):
+            continue
+        by_model.setdefault(node["attached_node"].split(".")[-1], []).append(node)
+    return by_model
+
+
+def test_every_model_and_column_is_described(manifest):
+    models = _models(manifest)
+    undocumented = [m for m, n in models.items() if not n["description"].strip()]
+    assert not undocumented
+    columns = [(m, c) for m, n in models.items() for c, col in n["columns"].items()]
+    blank = [(m, c) for m, c in columns if not models[m]["columns"][c]["description"].strip()]
+    assert not blank
+    assert len(columns) > 250
+    for source in manifest["sources"].values():
+        assert source["description"].strip(), source["unique_id"]
+
+
+def test_every_model_has_a_primary_key_test(manifest):
+    tests = _tests_by_model(manifest)
+    missing = []
+    for name in _models(manifest):
+        kinds: dict[str, set[str]] = {}
+        composite = False
+        for t in tests.get(name, []):
+            meta = t.get("test_metadata") or {}
+            if meta.get("name") == "unique_combination_of_columns":
+                composite = True
+            if t.get("column_name"):
+                kinds.setdefault(t["column_name"], set()).add(meta.get("name", ""))
+        if not composite and not any({"unique", "not_null"} <= k for k in kinds.values()):
+            missing.append(name)
+    assert not missing
+
+
+def test_enum_columns_have_accepted_values(manifest):
+    tests = _tests_by_model(manifest)
+    untested = []
+    for name, node in _models(manifest).items():
+        if name.startswith("int_"):
+            continue  # intermediate models inherit the staging tests
+        tested = {
+            t["column_name"]
+            for t in tests.get(name, [])
+            if (t.get("test_metadata") or {}).get("name") == "accepted_values"
+        }
+        untested += [(name, c) for c in node["columns"] if c in ENUMS and c not in tested]
+    assert not untested
+
+
+def test_core_marts_have_enforced_contracts_with_types(manifest):
+    core = {n: m for n, m in _models(manifest).items() if m["fqn"][1:3] == ["marts", "core"]}
+    assert len(core) == 12
+    for name, node in core.items():
+        assert node["config"]["contract"]["enforced"], name
+        assert all(c["data_type"] for c in node["columns"].values()), name
+
+
+def test_unit_tests_cover_the_tricky_logic(manifest):
+    units = {u["name"]: u["model"] for u in manifest["unit_tests"].values()}
+    assert set(units.values()) >= {
+        "fct_orders",
+        "int_orders_aggregated",
+        "int_events_sessionized",
+        "fct_order_items",
+    }
