@@ -13,10 +13,12 @@ light for this data, independent of how noisy the machine is. Not part of `make 
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import shutil
 import sys
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 from measure import LAKEHOUSE, Measure, measure
@@ -41,22 +43,35 @@ def _data_lines(path: Path) -> int:
 
 
 def next_days(raw: Path, out: Path, days: int) -> list[Path]:
-    """Next-day deliveries: each brings one day's worth of new events (the events of one
-    of the busiest days, with new ids), as the CSV export would bring them."""
+    """Next-day deliveries: delivery i brings the events of the day after the last one
+    delivered so far (the CSV export's busiest days, moved to that date, as new visits
+    with new ids), the way tomorrow's export would."""
     src = raw / "olist_clickstream_events.csv"
-    with open(src, encoding="utf-8") as fh:
-        header, *lines = fh.read().splitlines()
-    by_day: dict[str, list[str]] = {}
-    for line in lines:
-        by_day.setdefault(line.split(",")[4][:10], []).append(line)
+    with open(src, newline="", encoding="utf-8") as fh:
+        header, *rows = list(csv.reader(fh))
+    ts, ev, visit = header.index("event_ts"), header.index("event_id"), header.index("session_id")
+    by_day: dict[str, list[list[str]]] = {}
+    for row in rows:
+        by_day.setdefault(row[ts][:10], []).append(row)
+    stream_days = [
+        date(int(p.parent.parent.parent.name[5:]), int(p.parent.parent.name[6:]), int(p.parent.name[4:]))
+        for p in raw.glob("clickstream_stream/year=*/month=*/day=*/hour=*")
+    ]  # fmt: skip
+    last = max([date.fromisoformat(d) for d in by_day] + stream_days)
     busiest = sorted(by_day.values(), key=len, reverse=True)[:days]
     folders = []
     for i, day in enumerate(busiest):
+        new_day = (last + timedelta(days=i + 1)).isoformat()
         folder = out / f"day{i + 1}"
         folder.mkdir(parents=True, exist_ok=True)
-        with open(folder / src.name, "w", encoding="utf-8") as fh:
-            fh.write(header + "\n")
-            fh.writelines(line.replace("ev_", f"ev_next{i}_", 1) + "\n" for line in day)
+        with open(folder / src.name, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(header)
+            for row in day:
+                row = list(row)
+                row[ev], row[visit] = f"next{i}_{row[ev]}", f"next{i}_{row[visit]}"
+                row[ts] = new_day + row[ts][10:]
+                writer.writerow(row)
         folders.append(folder)
     return folders
 

@@ -1,0 +1,3 @@
+{#- Grain: one row per device type: sessions, conversion and the revenue of the orders
+    the sessions placed. -#}
+{{ conversion_by('device_type') }}
