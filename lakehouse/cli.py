@@ -8,6 +8,7 @@
     lakehouse freshness [--target athena]
     lakehouse transform [--target athena]
     lakehouse docs [--serve]
+    lakehouse dashboard [--out target/dashboard.html]
 
 Expected failures (bad input, missing Java, a wrong header) print one line starting
 with `error:` and exit 2; anything else is a bug and keeps its traceback.
@@ -198,7 +199,7 @@ def stage_transform(lake: str, target: str, extra: Sequence[str] = ()) -> BuildS
     for r in result.result.results if result.result else []:
         status = str(r.status)
         kind = r.node.resource_type
-        if status in ("success", "pass"):
+        if status in ("success", "pass", "no-op"):  # no-op: exposures, saved queries
             summary.passed += 1
         elif status == "skipped":
             summary.skipped += 1
@@ -344,6 +345,16 @@ def cmd_freshness(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_dashboard(args: argparse.Namespace) -> None:
+    from lakehouse.dashboard import write_dashboard
+
+    def go() -> str:
+        path = write_dashboard(args.lake, Path(args.out))
+        return f"{path} ({path.stat().st_size / 1024:,.0f} KB, open it in any browser)"
+
+    RunReport().timed("dashboard", go)
+
+
 def cmd_catalog(args: argparse.Namespace) -> None:
     from ingestion import catalog
 
@@ -448,6 +459,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("freshness", help="dbt source freshness of the cleaned tables")
     p.add_argument("--target", default="local", choices=["local", "athena"])
     p.set_defaults(func=cmd_freshness)
+
+    p = sub.add_parser("dashboard", help="write the self-contained HTML dashboard")
+    p.add_argument("--out", default="target/dashboard.html", help="output HTML file")
+    p.set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser("catalog", help="register raw/cleaned tables in Glue; write Athena DDL")
     p.add_argument("--register", action="store_true", help="create/update the Glue tables")

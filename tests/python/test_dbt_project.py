@@ -107,3 +107,36 @@ def test_unit_tests_cover_the_tricky_logic(manifest):
         "int_events_sessionized",
         "fct_order_items",
     }
+
+
+def test_semantic_layer_defines_the_business_metrics(manifest):
+    metrics = {m["name"]: m for m in manifest["metrics"].values()}
+    assert {"revenue", "orders", "average_order_value", "conversion_rate"} <= set(metrics)
+    assert "late_delivery_rate" in metrics
+    assert metrics["conversion_rate"]["type"] == "ratio"
+    semantic = {s["name"] for s in manifest["semantic_models"].values()}
+    assert {"orders", "sessions"} <= semantic
+    assert len(manifest["saved_queries"]) >= 3
+
+
+def test_every_analytics_mart_has_a_business_rule_test(manifest):
+    """Beyond the key: each mart outside core and staging carries at least one test on
+    a business rule (a range, an expression, an accepted set, or a reconciliation)."""
+    tests = _tests_by_model(manifest)
+    singular = [
+        n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "test" and not n.get("test_metadata")
+    ]
+    referenced = {d.split(".")[-1] for t in singular for d in t["depends_on"]["nodes"]}
+    rules = {"accepted_range", "expression_is_true", "accepted_values", "equal_row_count"}
+    marts = [
+        n for n, m in _models(manifest).items() if m["fqn"][1] == "marts" and m["fqn"][2] != "core"
+    ]
+    assert len(marts) >= 17
+    missing = [
+        m for m in marts
+        if m not in referenced
+        and not any((t.get("test_metadata") or {}).get("name") in rules for t in tests.get(m, []))
+    ]  # fmt: skip
+    assert not missing

@@ -1,6 +1,6 @@
 {#- Grain: one row per person who ordered: recency, frequency and monetary value as of
-    the day after the last order in the data, their 1-5 scores (quintiles; 5 is best)
-    and the RFM segment they fall in. -#}
+    the day after the last order in the data, their 1-5 scores (5 is best; recency and
+    monetary by quintile, frequency by order count) and the RFM segment they fall in. -#}
 with
 
 lifetime as (
@@ -34,9 +34,14 @@ scored as (
     select
         *,
         ntile(5) over (order by recency_days desc, customer_unique_id asc) as recency_score,
-        -- Most people order once: rank frequency, then spend, so ties split evenly.
-        ntile(5) over (order by frequency, monetary_brl, customer_unique_id)
-            as frequency_score,
+        -- Most people order once, so frequency quintiles would split identical people:
+        -- the score follows the order count instead (1 order = 1, 2 = 3, 3 = 4, 4+ = 5).
+        case
+            when frequency >= 4 then 5
+            when frequency = 3 then 4
+            when frequency = 2 then 3
+            else 1
+        end as frequency_score,
         ntile(5) over (order by monetary_brl, customer_unique_id) as monetary_score
     from measured
 

@@ -1,0 +1,81 @@
+"""The dashboard: one self-contained HTML file from the marts, opened in headless
+Chromium. Every chart must render, the console must stay clean, and a screenshot is
+saved (target/dashboard.png)."""
+
+import json
+import re
+
+import duckdb
+import pytest
+
+from lakehouse import cli
+from lakehouse.dashboard import CHARTS, QUERIES, load_data, render
+from tests.python.conftest import PROJECT_DIR, TINY_SCALE
+
+pytestmark = [pytest.mark.e2e, pytest.mark.spark, pytest.mark.browser]
+
+
+@pytest.fixture(scope="module")
+def built_lake(spark, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("dashboard")
+    lake = tmp / "lake"
+    args = ["--lake", str(lake), "demo", "--scale", str(TINY_SCALE), "--seed", "11"]
+    assert cli.main([*args, "--generated", str(tmp / "generated")]) == 0
+    return lake
+
+
+def test_the_data_is_what_the_marts_say(built_lake):
+    data = load_data(built_lake / "warehouse.duckdb")
+    assert set(data) == set(QUERIES)
+    con = duckdb.connect(str(built_lake / "warehouse.duckdb"))
+    try:
+        sessions = con.execute("select count(*) from main_core.fct_sessions").fetchone()[0]
+        states = con.execute("select count(*) from main_analytics.sales_by_state").fetchone()[0]
+    finally:
+        con.close()
+    assert data["funnel"][0]["visit"] == sessions
+    assert len(data["states"]) == states == 27
+    assert data["cohorts"] and all(
+        r["retention_rate"] == 1 for r in data["cohorts"] if r["months_since_first_order"] == 0
+    )
+    page = render(data)
+    # Self-contained: no external script, style or font is fetched.
+    assert not re.search(r"""(src|href)=["']https?://""", page)
+    embedded = re.search(
+        r'<script id="dashboard-data" type="application/json">(.*?)</script>', page, re.S
+    )
+    assert json.loads(embedded.group(1))["funnel"] == data["funnel"]
+
+
+def test_every_chart_renders_in_chromium(built_lake, chromium, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "dashboard.html"
+    assert cli.main(["--lake", str(built_lake), "dashboard", "--out", str(out)]) == 0
+    screenshot = PROJECT_DIR / "target" / "dashboard.png"
+    screenshot.parent.mkdir(exist_ok=True)
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on(
+            "console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None
+        )
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on(
+            "request",
+            lambda r: None if r.url.startswith(("file:", "data:")) else problems.append(r.url),
+        )
+        page.goto(out.as_uri())
+        page.wait_for_selector("body[data-dashboard-ready=true]", timeout=10_000)
+        for chart in CHARTS:
+            section = page.locator(f'section[data-chart="{chart}"]')
+            assert section.get_attribute("data-rendered") == "true", chart
+            assert section.locator(".empty").count() == 0, f"{chart} has no data"
+            drawn = section.locator("svg rect, svg path, table tbody tr").count()
+            assert drawn > 0, chart
+        assert page.locator("#kpis .kpi").count() == 6
+        page.screenshot(path=str(screenshot), full_page=True)
+        browser.close()
+    assert problems == []
+    assert screenshot.stat().st_size > 20_000
