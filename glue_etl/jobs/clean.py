@@ -219,11 +219,16 @@ def _merge_into_cleaned(
         touched = [f"{path}/{key}={value}" for value in sorted(partitions)]
         # Read just the touched partitions (no listing of the whole table).
         existing_parts = [p for p in touched if path_exists(spark, p)]
-        if existing_parts:
-            reader = spark.read.schema(schema).option("basePath", path)
-            existing = reader.parquet(*existing_parts)
-        else:
-            existing = spark.createDataFrame([], schema)
+        if not existing_parts:
+            # Only new partitions (a new day of events): nothing to merge with, so the
+            # new rows are deduplicated among themselves and written beside the others.
+            fresh = deduplicate(new, ds).select(*[F.col(f.name) for f in schema]).cache()
+            added = fresh.count()
+            write_parquet(fresh, path, added, ds.partition_by, mode="overwrite_partitions")
+            fresh.unpersist()
+            return added
+        reader = spark.read.schema(schema).option("basePath", path)
+        existing = reader.parquet(*existing_parts)
     else:
         existing = spark.read.schema(schema).parquet(path)
     # Rows are tagged with whether their key was already in the table, so one pass over

@@ -71,6 +71,23 @@ def test_new_day_is_merged_and_matches_a_full_refresh(spark, tiny_raw, tmp_path)
         for p in touched
     ), touched
 
+    # A day with only new dates: new partitions, nothing to merge with (the fast path).
+    day3 = tmp_path / "day3"
+    day3.mkdir()
+    with open(day3 / "olist_clickstream_events.csv", "w", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        for i in range(4):
+            row = list(old[i])
+            row[0], row[4] = f"ev_day3_{i}", f"2018-10-19 0{i}:00:00"
+            w.writerow(row)
+        w.writerow(row)  # the same event twice in one delivery
+    ingest(day3, store, ingest_date=date(2026, 11, 22), require_all_olist=False)
+    (fresh,) = run(spark, str(lake), ["events"])
+    assert fresh.raw_rows == 5 and fresh.cleaned_rows == 4 and fresh.duplicate_rows == 1
+    assert fresh.is_balanced
+    assert (lake / "cleaned" / "events" / "event_date=2018-10-19").is_dir()
+
     incremental = _events(spark, lake)
     (full,) = run(spark, str(lake), ["events"], full_refresh=True)
     assert full.is_balanced
