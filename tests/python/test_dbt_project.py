@@ -106,6 +106,7 @@ def test_unit_tests_cover_the_tricky_logic(manifest):
         "int_orders_aggregated",
         "int_events_sessionized",
         "fct_order_items",
+        "ml_customer_features",
     }
 
 
