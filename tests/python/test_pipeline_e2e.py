@@ -259,6 +259,7 @@ def test_incremental_event_facts_match_a_full_refresh(spark, tmp_path, capsys):
     }
     assert "event_date >= (" in compiled["fct_events"]
     assert "event_date >= (" in compiled["fct_sessions"]
+    assert "event_date >= (" in compiled["int_events_sessionized"]
     incremental = {
         m: _rows(lake, m, k)
         for m, k in (("fct_events", "event_id"), ("fct_sessions", "session_key"))

@@ -1,12 +1,26 @@
+{{
+    config(
+        unique_key='event_id',
+        incremental_strategy=event_incremental_strategy(),
+        partitioned_by=['event_date'],
+    )
+}}
 {#- One row per event with the session it belongs to. The website's session_id is a
     visit cookie; a visit idle for more than `session_timeout_minutes` starts a new
-    session, so session_key = `<session_id>-<n>`. Each event gets its position in the
-    session and its funnel step. -#}
+    session, keyed `<session_id>-<session start, epoch seconds>`. A key that depends only
+    on the session's own start (not on how many sessions came before) lets an
+    incremental run sessionize just the recent days: it reads one extra day before its
+    window for context (sessions are assumed shorter than a day) and writes the window's
+    whole event_date partitions. event_date comes last: Athena's partition column. -#}
+{%- set epoch = "cast('1970-01-01 00:00:00' as timestamp)" %}
 with
 
 events as (
 
     select * from {{ ref('stg_clickstream__events') }}
+    {% if is_incremental() -%}
+        where event_date >= {{ dbt.dateadd('day', -1, incremental_cutoff_date('event_date')) }}
+    {%- endif %}
 
 ),
 
@@ -32,25 +46,25 @@ session_starts as (
 
     select
         *,
-        case
-            when previous_event_at is null then 1
-            when {{ duration_seconds('previous_event_at', 'event_at') }}
-                > {{ var('session_timeout_minutes') }} * 60 then 1
-            else 0
-        end as starts_session
+        coalesce(
+            previous_event_at is null
+            or {{ duration_seconds('previous_event_at', 'event_at') }}
+            > {{ var('session_timeout_minutes') }} * 60,
+            false
+        ) as is_session_start
     from with_previous
 
 ),
 
-numbered as (
+sessions_assigned as (
 
     select
         *,
-        sum(starts_session) over (
+        max(case when is_session_start then event_at end) over (
             partition by session_id
             order by event_at, event_id
             rows between unbounded preceding and current row
-        ) as session_number
+        ) as session_start_at
     from session_starts
 
 ),
@@ -58,37 +72,43 @@ numbered as (
 final as (
 
     select
-        numbered.event_id,
+        sessions_assigned.event_id,
         {{ dbt.concat([
-            'numbered.session_id', "'-'", 'cast(numbered.session_number as varchar)'
+            'sessions_assigned.session_id', "'-'",
+            'cast(' ~ duration_seconds(epoch, 'sessions_assigned.session_start_at') ~ ' as varchar)'
         ]) }} as session_key,
-        numbered.session_id,
-        numbered.customer_id,
-        numbered.product_id,
-        numbered.order_id,
-        numbered.event_type,
+        sessions_assigned.session_id,
+        sessions_assigned.customer_id,
+        sessions_assigned.product_id,
+        sessions_assigned.order_id,
+        sessions_assigned.event_type,
         funnel_steps.funnel_step_name,
-        numbered.device_type,
-        numbered.traffic_source,
-        numbered.customer_state,
-        cast(numbered.session_number as integer) as session_number,
+        sessions_assigned.device_type,
+        sessions_assigned.traffic_source,
+        sessions_assigned.customer_state,
         cast(row_number() over (
-            partition by numbered.session_id, numbered.session_number
-            order by numbered.event_at, numbered.event_id
+            partition by sessions_assigned.session_id, sessions_assigned.session_start_at
+            order by sessions_assigned.event_at, sessions_assigned.event_id
         ) as integer) as event_sequence_number,
         funnel_steps.funnel_step_number,
         case
-            when numbered.starts_session = 0
-                then {{ duration_seconds('numbered.previous_event_at', 'numbered.event_at') }}
+            when not sessions_assigned.is_session_start
+                then {{ duration_seconds(
+                    'sessions_assigned.previous_event_at', 'sessions_assigned.event_at'
+                ) }}
         end as seconds_since_previous_event,
-        numbered.is_authenticated,
-        numbered.starts_session = 1 as is_session_start,
-        numbered.event_date,
-        numbered.event_at
-    from numbered
+        sessions_assigned.is_authenticated,
+        sessions_assigned.is_session_start,
+        sessions_assigned.session_start_at,
+        sessions_assigned.event_at,
+        sessions_assigned.event_date
+    from sessions_assigned
     left join funnel_steps
-        on numbered.event_type = funnel_steps.event_type
+        on sessions_assigned.event_type = funnel_steps.event_type
 
 )
 
 select * from final
+{% if is_incremental() -%}
+    where event_date >= {{ incremental_cutoff_date('event_date') }}
+{%- endif %}
