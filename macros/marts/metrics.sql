@@ -14,3 +14,8 @@
 {% macro safe_ratio(numerator, denominator) -%}
     (cast({{ numerator }} as double) / nullif(cast({{ denominator }} as double), 0))
 {%- endmacro %}
+
+{#- The ML feature tables' cut-off, as a SQL date: the `feature_cutoff_date` var. -#}
+{% macro feature_cutoff_date() -%}
+    cast('{{ var("feature_cutoff_date") }}' as date)
+{%- endmacro %}

@@ -2,7 +2,7 @@
     `feature_cutoff_date` var. Every feature uses only what was known before the cut-off
     (orders placed, reviews written, deliveries made and sessions started before it),
     so a model trained on these features does not see the future. -#}
-{%- set cutoff = "cast('" ~ var('feature_cutoff_date') ~ "' as date)" %}
+{%- set cutoff = feature_cutoff_date() %}
 with
 
 orders as (

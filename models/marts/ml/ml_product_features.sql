@@ -1,7 +1,7 @@
 {#- Grain: one row per product in the catalog. Features use only what was known before
     the `feature_cutoff_date` var: sales, reviews and website events before it, and the
     catalog price and availability in force at it (from dim_product_history). -#}
-{%- set cutoff = "cast('" ~ var('feature_cutoff_date') ~ "' as date)" %}
+{%- set cutoff = feature_cutoff_date() %}
 with
 
 products as (
