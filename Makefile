@@ -8,13 +8,9 @@ BIN := $(VENV)/bin
 LAKE ?= lake
 SCALE ?= 0.01
 BASE ?= origin/main
-SQL_PATHS := models tests/dbt analyses
-# sqlfluff's dbt templater opens a DuckDB connection: give it an empty scratch lake so
-# linting never needs data.
-SQLFLUFF = mkdir -p target/sqlfluff && DBT_PROFILES_DIR=$(CURDIR)/.dbt LAKEHOUSE_LAKE_ROOT=target/sqlfluff $(BIN)/sqlfluff
-
+PORT ?= 8080
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint format unit docs dashboard bench clean check-python glue-package browser
+.PHONY: help demo test lint format unit docs dashboard bench clean check-python glue-package browser pr-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,15 +57,18 @@ browser:
 	  fi; \
 	fi
 
-lint: $(VENV)/.installed-dev .dbt/profiles.yml ## ruff + sqlfluff
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(SQLFLUFF) lint $(SQL_PATHS)
+# Every pre-commit hook on every tracked file: hygiene, ruff, sqlfluff, workflow schema.
+lint: $(VENV)/.installed-dev .dbt/profiles.yml ## the pre-commit hooks on every file (ruff, sqlfluff, ...)
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 format: $(VENV)/.installed-dev .dbt/profiles.yml ## apply ruff format and sqlfluff fix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
-	$(SQLFLUFF) fix $(SQL_PATHS)
+	$(BIN)/lakehouse lint-sql --fix
+
+# The PR check builds on the lake's cleaned data: run `make demo` once first.
+pr-check: $(VENV)/.installed-dev .dbt/profiles.yml ## check a dbt change against BASE (default origin/main)
+	$(BIN)/lakehouse --lake $(LAKE) pr-check --base $(BASE)
 
 # pytest: unit tests, Spark transform tests, the end-to-end test (generate -> ingest ->
 # Spark clean -> dbt build on DuckDB -> docs on tiny data), and the Athena compile test
@@ -77,8 +76,8 @@ format: $(VENV)/.installed-dev .dbt/profiles.yml ## apply ruff format and sqlflu
 unit: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
-docs: $(VENV)/.installed ## generate and serve the dbt docs site on http://localhost:8080
-	$(BIN)/lakehouse --lake $(LAKE) docs --serve
+docs: $(VENV)/.installed ## generate and serve the dbt docs site on http://127.0.0.1:8080 (PORT=)
+	$(BIN)/lakehouse --lake $(LAKE) docs --serve --port $(PORT)
 
 dashboard: $(VENV)/.installed ## write target/dashboard.html from the marts (after make demo)
 	$(BIN)/lakehouse --lake $(LAKE) dashboard --out target/dashboard.html

@@ -9,6 +9,8 @@
     lakehouse transform [--target athena]
     lakehouse docs [--serve]
     lakehouse dashboard [--out target/dashboard.html]
+    lakehouse pr-check --base origin/main       lint, build, test and diff a dbt change
+    lakehouse lint-sql [FILES]                   sqlfluff with the dbt templater
 
 Expected failures (bad input, missing Java, a wrong header) print one line starting
 with `error:` and exit 2; anything else is a bug and keeps its traceback.
@@ -153,27 +155,27 @@ def stage_clean(lake: str, entities: Sequence[str] | None, full_refresh: bool = 
     return f"{len(rows)} entities reconciled, {fresh} with new raw files{mode}"
 
 
-def dbt_env(lake: str, target: str) -> dict[str, str]:
+def dbt_env(lake: str, target: str, project_dir: Path = PROJECT_DIR) -> dict[str, str]:
     """Environment for dbt: the lake root, the target and a profiles dir."""
     env = {
         "LAKEHOUSE_LAKE_ROOT": os.path.abspath(lake) if "://" not in lake else lake,
         "DBT_TARGET": target,
     }
-    if "DBT_PROFILES_DIR" not in os.environ and not (PROJECT_DIR / "profiles.yml").exists():
-        profiles_dir = PROJECT_DIR / ".dbt"
+    if "DBT_PROFILES_DIR" not in os.environ and not (project_dir / "profiles.yml").exists():
+        profiles_dir = project_dir / ".dbt"
         profiles_dir.mkdir(exist_ok=True)
-        shutil.copyfile(PROJECT_DIR / "profiles.example.yml", profiles_dir / "profiles.yml")
+        shutil.copyfile(project_dir / "profiles.example.yml", profiles_dir / "profiles.yml")
         env["DBT_PROFILES_DIR"] = str(profiles_dir)
     return env
 
 
-def run_dbt(args: list[str], lake: str, target: str = "local"):
+def run_dbt(args: list[str], lake: str, target: str = "local", project_dir: Path = PROJECT_DIR):
     """Invoke dbt in-process from the project directory; returns the dbtRunnerResult."""
     from dbt.cli.main import dbtRunner
 
-    os.environ.update(dbt_env(lake, target))
+    os.environ.update(dbt_env(lake, target, project_dir))
     cwd = os.getcwd()
-    os.chdir(PROJECT_DIR)
+    os.chdir(project_dir)
     try:
         result = dbtRunner().invoke([*args, "--target", target])
     finally:
@@ -395,9 +397,55 @@ def cmd_package_glue(args: argparse.Namespace) -> None:
 
 
 def cmd_docs(args: argparse.Namespace) -> None:
+    if args.serve:
+        import socket
+
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", args.port))
+            except OSError:
+                raise PipelineError(
+                    f"port {args.port} on 127.0.0.1 is in use: stop what listens there, "
+                    "or pick another with --port N (make docs PORT=N)"
+                ) from None
     RunReport().timed("dbt docs generate", lambda: stage_docs(args.lake))
     if args.serve:
-        run_dbt(["docs", "serve", "--port", str(args.port), "--no-browser"], args.lake)
+        console.print(f"serving the docs site on http://127.0.0.1:{args.port} (Ctrl+C stops)")
+        run_dbt(
+            ["docs", "serve", "--host", "127.0.0.1", "--port", str(args.port), "--no-browser"],
+            args.lake,
+        )
+
+
+def _project_dir(value: str | None) -> Path:
+    """The dbt project to work on: --project-dir, else the current folder when it is a dbt
+    project (a clone or a worktree), else the one this package was installed from."""
+    if value:
+        return Path(value).resolve()
+    return Path.cwd() if (Path.cwd() / "dbt_project.yml").exists() else PROJECT_DIR
+
+
+def cmd_lint_sql(args: argparse.Namespace) -> int:
+    from lakehouse.sql_lint import lint
+
+    return lint(_project_dir(args.project_dir), args.paths, fix=args.fix)
+
+
+def cmd_pr_check(args: argparse.Namespace) -> int:
+    from lakehouse import pr_check
+
+    project = _project_dir(args.project_dir)
+    manifest = Path(args.base_manifest).resolve() if args.base_manifest else None
+    if manifest is not None and not manifest.is_file():
+        raise PipelineError(f"--base-manifest {manifest} is not a file: pass a manifest.json")
+    result = pr_check.run(project, args.lake, args.base, manifest)
+    report = pr_check.render(result)
+    out = Path(args.report) if args.report else project / "target" / "pr-check" / "report.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report, encoding="utf-8")
+    print(report)
+    console.print(f"report written to {out}")
+    return 0 if result.ok else 1
 
 
 def _entities(value: str) -> list[str] | None:
@@ -473,6 +521,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="dist/glue", help="output folder (default: dist/glue)")
     p.set_defaults(func=cmd_package_glue)
 
+    p = sub.add_parser("lint-sql", help="sqlfluff (dbt templater) on the project's SQL")
+    p.add_argument("paths", nargs="*", help="files or folders (default: models tests/dbt analyses)")
+    p.add_argument("--fix", action="store_true", help="apply fixes instead of reporting")
+    p.add_argument("--project-dir", help="dbt project folder (default: here, if it is one)")
+    p.set_defaults(func=cmd_lint_sql)
+
+    p = sub.add_parser("pr-check", help="lint, build, test, compile and diff a change to dbt")
+    p.add_argument("--base", help="git ref to compare with (e.g. origin/main)")
+    p.add_argument("--base-manifest", help="or: a production manifest.json as the base state")
+    p.add_argument("--report", help="Markdown report (default: target/pr-check/report.md)")
+    p.add_argument("--project-dir", help="dbt project folder (default: here, if it is one)")
+    p.set_defaults(func=cmd_pr_check)
+
     p = sub.add_parser("docs", help="generate (and optionally serve) the dbt docs site")
     p.add_argument("--serve", action="store_true")
     p.add_argument("--port", type=int, default=8080)
@@ -493,14 +554,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         check_python()
-        args.func(args)
+        code = args.func(args)
     except PipelineError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         err_console.print("[bold red]interrupted[/]")
         return 130
-    return 0
+    return code or 0
 
 
 if __name__ == "__main__":

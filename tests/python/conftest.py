@@ -4,11 +4,8 @@ moto server on a free loopback port for AWS code."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,48 +38,36 @@ def tiny_raw(tmp_path_factory) -> Path:
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="session")
+def demo_lake(tmp_path_factory) -> Path:
+    """A lake built by `lakehouse demo` on tiny data, shared by the tests that only read
+    it (dashboard, docs site, PR check). Built in its own process, so this process holds
+    no lock on its DuckDB file and servers or CLI runs started by the tests can open it."""
+    tmp = tmp_path_factory.mktemp("demo")
+    lake = tmp / "lake"
+    proc = run_cli(
+        *("--lake", str(lake), "demo", "--scale", str(TINY_SCALE), "--seed", "11"),
+        *("--generated", str(tmp / "generated")),
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return lake
 
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     """moto in server mode on a free loopback port; yields its endpoint URL."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                raise RuntimeError("moto server did not start") from None
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    from lakehouse.local_aws import moto_server as server
+
+    with server() as url:
+        yield url
 
 
 @pytest.fixture
 def aws_env(moto_server, monkeypatch) -> dict[str, str]:
     """Dummy credentials pointed at moto; never a real AWS account."""
-    env = {
-        "AWS_ENDPOINT_URL": moto_server,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
+    from lakehouse.local_aws import dummy_env
+
+    env = dummy_env(moto_server)
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     monkeypatch.delenv("AWS_PROFILE", raising=False)

@@ -10,18 +10,14 @@ import pytest
 
 from lakehouse import cli
 from lakehouse.dashboard import CHARTS, QUERIES, load_data, render
-from tests.python.conftest import PROJECT_DIR, TINY_SCALE
+from tests.python.conftest import PROJECT_DIR
 
-pytestmark = [pytest.mark.e2e, pytest.mark.spark, pytest.mark.browser]
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
-def built_lake(spark, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("dashboard")
-    lake = tmp / "lake"
-    args = ["--lake", str(lake), "demo", "--scale", str(TINY_SCALE), "--seed", "11"]
-    assert cli.main([*args, "--generated", str(tmp / "generated")]) == 0
-    return lake
+def built_lake(demo_lake):
+    return demo_lake
 
 
 def test_the_data_is_what_the_marts_say(built_lake):

@@ -9,6 +9,9 @@ import shutil
 
 import pytest
 
+from lakehouse.dbt_manifest import models as _models
+from lakehouse.dbt_manifest import primary_key
+from lakehouse.dbt_manifest import tests_by_model as _tests_by_model
 from tests.python.conftest import PROJECT_DIR
 
 ENUMS = {"order_status", "payment_type", "event_type", "device_type", "traffic_source", "region"}
@@ -34,19 +37,6 @@ def manifest(tmp_path_factory) -> dict:
     return json.loads((target / "manifest.json").read_text())
 
 
-def _models(manifest: dict) -> dict[str, dict]:
-    return {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
-
-
-def _tests_by_model(manifest: dict) -> dict[str, list[dict]]:
-    by_model: dict[str, list[dict]] = {}
-    for node in manifest["nodes"].values():
-        if node["resource_type"] != "test" or not node.get("attached_node"):
-            continue
-        by_model.setdefault(node["attached_node"].split(".")[-1], []).append(node)
-    return by_model
-
-
 def test_every_model_and_column_is_described(manifest):
     models = _models(manifest)
     undocumented = [m for m, n in models.items() if not n["description"].strip()]
@@ -61,19 +51,10 @@ def test_every_model_and_column_is_described(manifest):
 
 def test_every_model_has_a_primary_key_test(manifest):
     tests = _tests_by_model(manifest)
-    missing = []
-    for name in _models(manifest):
-        kinds: dict[str, set[str]] = {}
-        composite = False
-        for t in tests.get(name, []):
-            meta = t.get("test_metadata") or {}
-            if meta.get("name") == "unique_combination_of_columns":
-                composite = True
-            if t.get("column_name"):
-                kinds.setdefault(t["column_name"], set()).add(meta.get("name", ""))
-        if not composite and not any({"unique", "not_null"} <= k for k in kinds.values()):
-            missing.append(name)
+    missing = [m for m in _models(manifest) if primary_key(manifest, m, tests) is None]
     assert not missing
+    assert primary_key(manifest, "fct_orders", tests) == ["order_id"]
+    assert primary_key(manifest, "fct_order_items", tests) == ["order_item_key"]
 
 
 def test_enum_columns_have_accepted_values(manifest):

@@ -1,0 +1,50 @@
+"""Reading dbt's manifest.json: the project's models, the tests attached to them, and
+each model's primary key as its tests declare it. One definition, used by the PR check
+and by the project's own rules (tests/python/test_dbt_project.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def load(path: Path) -> dict:
+    return json.loads(Path(path).read_text())
+
+
+def models(manifest: dict) -> dict[str, dict]:
+    """Model name -> node."""
+    return {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+
+
+def tests_by_model(manifest: dict) -> dict[str, list[dict]]:
+    """Model name -> the data tests attached to it."""
+    by_model: dict[str, list[dict]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test" or not node.get("attached_node"):
+            continue
+        by_model.setdefault(node["attached_node"].split(".")[-1], []).append(node)
+    return by_model
+
+
+def primary_key(manifest: dict, model: str, tests: dict[str, list[dict]] | None = None):
+    """The columns a model's tests declare as its primary key, or None.
+
+    A key is one column tested both `unique` and `not_null` (the first such column in
+    the model's column order: the house style puts the key first), else the columns of
+    a `unique_combination_of_columns` test."""
+    tests = tests_by_model(manifest) if tests is None else tests
+    kinds: dict[str, set[str]] = {}
+    composite = None
+    for t in tests.get(model, []):
+        meta = t.get("test_metadata") or {}
+        if meta.get("name") == "unique_combination_of_columns":
+            composite = list(meta.get("kwargs", {}).get("combination_of_columns") or [])
+        if t.get("column_name"):
+            kinds.setdefault(t["column_name"], set()).add(meta.get("name", ""))
+    keys = [c for c, k in kinds.items() if {"unique", "not_null"} <= k]
+    if not keys:
+        return composite
+    order = list(models(manifest).get(model, {}).get("columns", {}))
+    keys.sort(key=lambda c: order.index(c) if c in order else len(order))
+    return [keys[0]]

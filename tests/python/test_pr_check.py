@@ -1,0 +1,145 @@
+"""The PR check on a real change: the project is copied into a temporary git repository
+whose `main` is the base, one staging model is changed, and `lakehouse pr-check --base
+main` runs as CI would. A good change builds exactly that model and its downstream
+models and shows the changed rows; a broken one fails with a readable report."""
+
+import json
+import re
+import shutil
+import subprocess
+
+import duckdb
+import pytest
+
+from lakehouse import dbt_manifest
+from tests.python.conftest import PROJECT_DIR, run_cli
+
+pytestmark = [pytest.mark.e2e, pytest.mark.aws]
+
+MODEL = "models/staging/olist/stg_olist__customers.sql"
+GIT = ["git", "-c", "user.name=ci", "-c", "user.email=ci@example.invalid"]
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    """A copy of the project (what git would commit) as a repository with one commit."""
+    root = tmp_path_factory.mktemp("pr") / "repo"
+    files = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
+    for name in filter(None, files):
+        src = PROJECT_DIR / name
+        if src.is_file():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, root / name)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run([*GIT, "commit", "-q", "-m", "base"], cwd=root, check=True)
+    return root
+
+
+def _change(repo, edit) -> None:
+    subprocess.run(["git", "checkout", "-q", "--", "."], cwd=repo, check=True)
+    path = repo / MODEL
+    sql = path.read_text()
+    changed = edit(sql)
+    assert changed != sql
+    path.write_text(changed)
+
+
+def _pr_check(repo, lake):
+    proc = run_cli("--lake", str(lake), "pr-check", "--base", "main", cwd=repo)
+    report = (repo / "target" / "pr-check" / "report.md").read_text()
+    return proc, report
+
+
+def _built_models(repo) -> set[str]:
+    results = json.loads((repo / "target/pr-check/pr/run_results.json").read_text())
+    return {
+        r["unique_id"].split(".")[-1]
+        for r in results["results"]
+        if r["unique_id"].startswith("model.") and r["status"] == "success"
+    }
+
+
+def _descendants(manifest: dict, unique_id: str) -> set[str]:
+    seen, todo = set(), [unique_id]
+    while todo:
+        for child in manifest["child_map"].get(todo.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return {c.split(".")[-1] for c in seen if c.startswith("model.")}
+
+
+def test_a_change_builds_its_downstream_and_shows_the_changed_rows(repo, demo_lake):
+    _change(repo, lambda sql: sql.replace("        customer_city,\n", "        upper(customer_city) as customer_city,\n"))  # fmt: skip
+    proc, report = _pr_check(repo, demo_lake)
+    assert proc.returncode == 0, report + proc.stderr[-3000:]
+    assert report.startswith("## dbt PR check: ✅ passed")
+
+    # Exactly the changed model and everything downstream of it were built.
+    manifest = dbt_manifest.load(repo / "target/pr-check/pr/manifest.json")
+    expected = {"stg_olist__customers"} | _descendants(
+        manifest, "model.ecom_lakehouse.stg_olist__customers"
+    )
+    assert _built_models(repo) == expected
+    assert {"dim_customer", "fct_orders"} <= expected
+    assert "fct_payments" not in expected and "stg_olist__orders" not in expected
+    assert "- changed: `stg_olist__customers`" in report
+
+    # The diff counts what the change does: every city not already in capitals.
+    con = duckdb.connect(str(demo_lake / "warehouse.duckdb"), read_only=True)
+    try:
+        lower = con.execute(
+            "select count(*) from main_staging.stg_olist__customers "
+            "where customer_city <> upper(customer_city)"
+        ).fetchone()[0]
+        base_rows = con.execute("select count(*) from main_core.dim_customer").fetchone()[0]
+    finally:
+        con.close()
+    assert lower > 0
+    assert re.search(rf"\| `customer_city` \| {lower:,} \| ", report), report
+    row = re.search(r"\| `dim_customer` \| customer_id \| ([\d,]+) \| ([\d,]+) \| 0 \| 0 \| ([\d,]+) \|", report)  # fmt: skip
+    assert row, report
+    assert row.groups() == (f"{base_rows:,}", f"{base_rows:,}", f"{lower:,}")
+    city = re.search(r"\| `city` \| [\d,]+ \| (.+?) \|\n", report).group(1)
+    before, after = city.split("<br>")[0].split(" · ")[1].split(" → ")
+    assert after == before.upper() and after != before
+    # Unchanged downstream data is reported as such, not as a diff.
+    assert re.search(r"Same data as the base \(\d+\): .*`fct_orders`", report)
+
+
+def test_a_broken_change_fails_with_a_readable_report(repo, demo_lake):
+    def break_it(sql: str) -> str:
+        sql = sql.replace("    select\n        customer_id,", "    SELECT\n        customer_unique_id as customer_id,")  # fmt: skip
+        return sql.replace(
+            "        ingest_date\n", "        ingest_date,\n        1 as loyalty_flag\n"
+        )
+
+    _change(repo, break_it)
+    proc, report = _pr_check(repo, demo_lake)
+    assert proc.returncode == 1, report
+    assert report.startswith("## dbt PR check: ❌ failed")
+    lines = report.splitlines()
+    # Each failing check says what is wrong and where.
+    assert "| ❌ SQL lint (sqlfluff) | 1 file(s), 1 violation(s); fix with `make format` |" in lines
+    assert f"- `{MODEL}:11` CP01: Keywords must be lower case." in lines
+    assert any(
+        line.startswith("- test `unique_stg_olist__customers_customer_id` fail: Got ")
+        for line in lines
+    ), report
+    assert "- `stg_olist__customers` columns without a description: loyalty_flag" in lines
+    assert re.search(
+        r"model\(s\) skipped because something upstream failed: .*`dim_customer`", report
+    )
+    # Nothing downstream was built, so nothing downstream is compared.
+    assert _built_models(repo) == {"stg_olist__customers"}
+    assert re.search(r"Not built, not compared \(\d+\): .*`fct_orders`", report)
+    assert "Columns added: `loyalty_flag`" in report
+    # The Athena side still compiles and parses: only the data is wrong.
+    assert "| ✅ Athena compile + parse" in report

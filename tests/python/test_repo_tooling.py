@@ -1,0 +1,128 @@
+"""The repository's automation: GitHub workflows and pre-commit hooks. actionlint cannot
+install here (its build downloads a binary), so the workflows are checked against the
+GitHub workflow schema that check-jsonschema vendors, offline, and every command they
+run must exist in this repository."""
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from lakehouse.cli import build_parser
+from tests.python.conftest import PROJECT_DIR
+
+WORKFLOWS = sorted((PROJECT_DIR / ".github" / "workflows").glob("*.yml"))
+BIN = Path(sys.executable).parent
+
+
+def _schema_check(*files: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, files)],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+
+
+def _load(path: Path) -> dict:
+    doc = yaml.safe_load(path.read_text())
+    doc["on"] = doc.pop(True, doc.get("on"))  # YAML 1.1 reads the key `on` as true
+    return doc
+
+
+def test_workflows_match_the_github_schema(tmp_path):
+    assert {p.name for p in WORKFLOWS} >= {"ci.yml", "pr-check.yml", "deploy.yml", "docs.yml"}
+    proc = _schema_check(*WORKFLOWS)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # The validator does reject a broken workflow (a job without runs-on, a typo'd key).
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  test:\n    step:\n      - run: make test\n")
+    assert _schema_check(broken).returncode != 0
+
+
+def test_workflows_run_commands_that_exist():
+    makefile = (PROJECT_DIR / "Makefile").read_text()
+    targets = set(re.findall(r"^([a-z][a-z-]*):", makefile, re.M))
+    commands = set(build_parser()._subparsers._group_actions[0].choices)
+    seen = set()
+    for path in WORKFLOWS:
+        for job in _load(path)["jobs"].values():
+            for step in job["steps"]:
+                for line in step.get("run", "").splitlines():
+                    words = shlex.split(line, comments=True) if line.strip() else []
+                    if words[:1] == ["make"]:
+                        target = next((w for w in words[1:] if "=" not in w), "help")
+                        assert target in targets, f"{path.name}: make {target}"
+                        seen.add(f"make {target}")
+                    if words[:1] == ["lakehouse"]:
+                        sub = next(w for w in words[1:] if not w.startswith("-") and "://" not in w and "$" not in w)  # fmt: skip
+                        assert sub in commands, f"{path.name}: lakehouse {sub}"
+                        seen.add(f"lakehouse {sub}")
+    assert {"make demo", "make pr-check", "lakehouse transform", "lakehouse package-glue"} <= seen
+
+
+def test_ci_runs_the_readme_test_command():
+    steps = _load(PROJECT_DIR / ".github/workflows/ci.yml")["jobs"]["test"]["steps"]
+    assert any("bash .ci/run" in s.get("run", "") for s in steps)
+    assert "make test" in (PROJECT_DIR / ".ci" / "run").read_text()
+
+
+def test_deploy_assumes_a_role_through_oidc_and_stores_no_keys():
+    text = (PROJECT_DIR / ".github/workflows/deploy.yml").read_text()
+    deploy = _load(PROJECT_DIR / ".github/workflows/deploy.yml")
+    assert deploy["permissions"]["id-token"] == "write"
+    assert set(deploy["on"]) == {"push", "workflow_dispatch"}
+    assert deploy["on"]["push"]["branches"] == ["main"]
+    steps = deploy["jobs"]["deploy"]["steps"]
+    creds = [s for s in steps if s.get("uses", "").startswith("aws-actions/configure-aws-credentials")]  # fmt: skip
+    assert creds and "role-to-assume" in creds[0]["with"]
+    assert "aws-access-key-id" not in text and "secrets.AWS" not in text
+    runs = " ".join(s.get("run", "") for s in steps)
+    assert "transform --target athena" in runs and "package-glue" in runs
+
+
+def test_pr_check_workflow_compares_with_the_base_branch():
+    job = _load(PROJECT_DIR / ".github/workflows/pr-check.yml")["jobs"]["pr-check"]
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0  # the base commit must be in the clone
+    runs = " ".join(s.get("run", "") for s in job["steps"])
+    assert 'make pr-check BASE="origin/${GITHUB_BASE_REF}"' in runs
+
+
+def test_pre_commit_config_is_valid_and_covers_the_linters():
+    config = PROJECT_DIR / ".pre-commit-config.yaml"
+    proc = subprocess.run(
+        [str(BIN / "pre-commit"), "validate-config", str(config)], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    hooks = {h["id"]: h for repo in yaml.safe_load(config.read_text())["repos"] for h in repo["hooks"]}  # fmt: skip
+    assert {"ruff-check", "ruff-format", "sqlfluff", "trailing-whitespace", "check-yaml"} <= set(
+        hooks
+    )
+    # The system hooks run tools that exist in the .venv this project creates.
+    for hook in hooks.values():
+        if hook["language"] == "system":
+            exe = PROJECT_DIR / hook["entry"].split()[0]
+            assert exe.name in {p.name for p in BIN.iterdir()}, hook["id"]
+    assert "lint-sql" in hooks["sqlfluff"]["entry"]
+
+
+def test_sql_lint_rejects_bad_style():
+    """`lakehouse lint-sql` (the sqlfluff hook, make lint, the PR check) fails on house
+    style violations in a model and names the file and the rules."""
+    model = PROJECT_DIR / "models" / "staging" / "_lint_probe.sql"
+    model.write_text("SELECT 1 AS x  \n")
+    try:
+        proc = subprocess.run(
+            [str(BIN / "lakehouse"), "lint-sql", str(model.relative_to(PROJECT_DIR))],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        model.unlink()
+    assert proc.returncode != 0, proc.stdout
+    assert "_lint_probe.sql" in proc.stdout
+    assert "CP01" in proc.stdout and "LT01" in proc.stdout  # capitals, trailing space
