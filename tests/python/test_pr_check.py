@@ -4,9 +4,12 @@ main` runs as CI would. A good change builds exactly that model and its downstre
 models and shows the changed rows; a broken one fails with a readable report."""
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -143,3 +146,44 @@ def test_a_broken_change_fails_with_a_readable_report(repo, demo_lake):
     assert "Columns added: `loyalty_flag`" in report
     # The Athena side still compiles and parses: only the data is wrong.
     assert "| ✅ Athena compile + parse" in report
+
+
+def test_no_change_builds_nothing(repo, demo_lake):
+    subprocess.run(["git", "checkout", "-q", "--", "."], cwd=repo, check=True)
+    proc, report = _pr_check(repo, demo_lake)
+    assert proc.returncode == 0, report + proc.stderr[-3000:]
+    assert "No model changed." in report
+    assert not (repo / "target/pr-check/pr/run_results.json").exists() or not _built_models(repo)
+    assert "Data diff" not in report
+
+
+def test_a_production_manifest_can_be_the_base(repo, demo_lake, tmp_path):
+    """--base-manifest: the state is production's manifest (the deploy keeps it) and the
+    base relations are production's tables, here the demo lake's main_* schemas."""
+    subprocess.run(["git", "checkout", "-q", "--", "."], cwd=repo, check=True)
+    env = {
+        "DBT_PROFILES_DIR": str(PROJECT_DIR / ".dbt"),
+        "LAKEHOUSE_LAKE_ROOT": str(demo_lake),
+        "DBT_SCHEMA": "main",
+    }
+    dbt = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "parse", "--target-path", str(tmp_path / "prod")],
+        cwd=repo, env={**os.environ, **env}, capture_output=True, text=True,
+    )  # fmt: skip
+    assert dbt.returncode == 0, dbt.stdout[-3000:]
+    _change(repo, lambda sql: sql.replace("        customer_city,\n", "        upper(customer_city) as customer_city,\n"))  # fmt: skip
+    proc = run_cli(
+        *("--lake", str(demo_lake), "pr-check"),
+        *("--base-manifest", str(tmp_path / "prod" / "manifest.json")),
+        cwd=repo,
+    )
+    report = (repo / "target" / "pr-check" / "report.md").read_text()
+    assert proc.returncode == 0, report + proc.stderr[-3000:]
+    assert report.startswith("## dbt PR check: ✅ passed")
+    assert f"Base: manifest `{tmp_path / 'prod' / 'manifest.json'}`" in report
+    assert "stg_olist__customers" in _built_models(repo)
+    assert re.search(
+        r"\| `dim_customer` \| customer_id \| [\d,]+ \| [\d,]+ \| 0 \| 0 \| [1-9]", report
+    )
+    # Nothing was built from a base checkout: production's tables were the base.
+    assert not (repo / "target" / "pr-check" / "base").exists()
