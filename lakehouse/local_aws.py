@@ -36,6 +36,19 @@ def dummy_env(endpoint: str) -> dict[str, str]:
     }
 
 
+def wait_for_url(url: str, proc: subprocess.Popen, timeout: float) -> bool:
+    """Poll until `url` answers; False if the server process exits or time runs out."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return True
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                return False
+            time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def moto_server(timeout: float = 30) -> Iterator[str]:
     """Start moto server on 127.0.0.1 and a free port; yields its endpoint URL."""
@@ -55,15 +68,8 @@ def moto_server(timeout: float = 30) -> Iterator[str]:
         env={k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"},
     )
     try:
-        deadline = time.time() + timeout
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise PipelineError(f"moto server did not start on {url}") from None
-                time.sleep(0.2)
+        if not wait_for_url(f"{url}/moto-api/", proc, timeout):
+            raise PipelineError(f"moto server did not start on {url}")
         yield url
     finally:
         proc.terminate()

@@ -5,14 +5,13 @@ clean, and a screenshot is saved (target/docs-lineage.png)."""
 
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from lakehouse.local_aws import free_port
+from lakehouse.local_aws import free_port, wait_for_url
 from tests.python.conftest import PROJECT_DIR
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -34,33 +33,26 @@ DBT_DOCS_OWN_404S = ("getIcon(item.type", "require('./assets/favicons/favicon.ic
 
 
 @pytest.fixture
-def docs_server(demo_lake):
+def docs_server(demo_lake, tmp_path):
     port = free_port()
     exe = Path(sys.executable).with_name("lakehouse")
-    proc = subprocess.Popen(
-        [str(exe), "--lake", str(demo_lake), "docs", "--serve", "--port", str(port)],
-        cwd=PROJECT_DIR,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 180
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/manifest.json", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    proc.kill()
-                    log = proc.stdout.read()
-                    raise AssertionError(f"docs server did not start:\n{log}") from None
-                time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    log = tmp_path / "docs-serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [str(exe), "--lake", str(demo_lake), "docs", "--serve", "--port", str(port)],
+            cwd=PROJECT_DIR,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            if not wait_for_url(f"{url}/manifest.json", proc, timeout=180):
+                proc.kill()
+                raise AssertionError(f"docs server did not start:\n{log.read_text()[-3000:]}")
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 def test_the_lineage_of_fct_orders_shows_its_staging_models(docs_server, chromium):

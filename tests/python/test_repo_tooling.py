@@ -126,3 +126,32 @@ def test_sql_lint_rejects_bad_style():
     assert proc.returncode != 0, proc.stdout
     assert "_lint_probe.sql" in proc.stdout
     assert "CP01" in proc.stdout and "LT01" in proc.stdout  # capitals, trailing space
+
+
+CONTEXTS = {"github", "vars", "secrets", "env", "steps", "job", "jobs", "needs", "runner",
+            "inputs", "matrix", "strategy"}  # fmt: skip
+FUNCTIONS = {"always", "success", "failure", "cancelled", "hashFiles", "format", "contains",
+             "startsWith", "endsWith", "join", "toJSON", "fromJSON"}  # fmt: skip
+
+
+def test_workflow_expressions_name_real_contexts_and_steps():
+    """What the schema cannot see: `${{ }}` expressions must start from a context
+    GitHub defines, and `steps.<id>` / `needs.<job>` must name a step or job that
+    exists (a typo there silently evaluates to empty)."""
+    for path in WORKFLOWS:
+        text = path.read_text()
+        doc = _load(path)
+        for job_id, job in doc["jobs"].items():
+            step_ids = {s["id"] for s in job.get("steps", []) if "id" in s}
+            body = yaml.safe_dump(job)
+            for expr in re.findall(r"\$\{\{(.*?)\}\}", body) + [
+                s["if"] for s in job.get("steps", []) if "if" in s
+            ]:
+                expr = re.sub(r"'[^']*'", "''", expr)  # string literals
+                for name in re.findall(r"(?<![\w.])([A-Za-z_][\w-]*)(?=\s*[.(])", expr):
+                    assert name in CONTEXTS | FUNCTIONS, f"{path.name} {job_id}: {name}"
+                for step in re.findall(r"\bsteps\.([\w-]+)", expr):
+                    assert step in step_ids, f"{path.name} {job_id}: steps.{step}"
+                for need in re.findall(r"\bneeds\.([\w-]+)", expr):
+                    assert need in doc["jobs"], f"{path.name} {job_id}: needs.{need}"
+        assert "${{" in text or path.name == "ci.yml"
