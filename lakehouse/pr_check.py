@@ -405,11 +405,15 @@ def diff_model(
     common = [c for c in pr_cols if c in base_cols]
     if key and all(k in common for k in key):
         on = " and ".join(f"b.{quote(k)} = p.{quote(k)}" for k in key)
+        keys = ", ".join(quote(k) for k in key)
+        # Distinct keys, so a change that duplicates keys is not counted twice.
         diff.keys_added = con.execute(
-            f"select count(*) from {pr_rel} p anti join {base_rel} b on {on}"
+            f"select count(*) from (select distinct {keys} from {pr_rel}) p "
+            f"anti join {base_rel} b on {on}"
         ).fetchone()[0]
         diff.keys_removed = con.execute(
-            f"select count(*) from {base_rel} b anti join {pr_rel} p on {on}"
+            f"select count(*) from (select distinct {keys} from {base_rel}) b "
+            f"anti join {pr_rel} p on {on}"
         ).fetchone()[0]
         values = [c for c in common if c not in key]
         conds = {
