@@ -202,14 +202,16 @@ class Dbt:
         return dbt_manifest.load(self.target / "manifest.json")
 
 
-def test_parents(manifest: dict, models: Sequence[str]) -> set[str]:
-    """Models read by the tests that touch any of `models` (dbt's eager selection)."""
+def deferred_parents(manifest: dict, models: Sequence[str]) -> set[str]:
+    """Models and seeds that building and testing `models` reads: their direct parents
+    (a new model's parents exist only in the base), and what the tests touching them
+    read too (dbt's eager selection: a relationships test from an unchanged fact)."""
     ids = {n["unique_id"] for n in dbt_manifest.models(manifest).values() if n["name"] in models}
     parents: set[str] = set()
     for node in manifest["nodes"].values():
-        deps = set(node["depends_on"]["nodes"]) if node["resource_type"] == "test" else set()
-        if deps & ids:
-            parents |= {d.split(".")[-1] for d in deps if d.startswith("model.")}
+        deps = set(node.get("depends_on", {}).get("nodes", []))
+        if node["unique_id"] in ids or (node["resource_type"] == "test" and deps & ids):
+            parents |= {d.split(".")[-1] for d in deps if d.startswith(("model.", "seed."))}
     return parents
 
 
@@ -266,8 +268,10 @@ def build_check(result) -> tuple[Check, list[str]]:
     tests = {"pass": 0, "fail": 0, "error": 0, "skipped": 0}
     for r in result.result.results if result.result else []:
         node, status = r.node, str(r.status)
-        if node.resource_type == "model":
-            (skipped if status == "skipped" else ran).append(node.name)
+        if node.resource_type == "model" and status == "success":
+            ran.append(node.name)
+        elif node.resource_type == "model" and status == "skipped":
+            skipped.append(node.name)
         if node.resource_type in ("test", "unit_test") and status in tests:
             tests[status] += 1
         if status in ("error", "fail"):
@@ -643,10 +647,9 @@ def run(
     if selected:
         # The base side of what will be compared, and the parents the build defers to.
         if base_dbt is not None:
-            # Tests on the selected models may also read other models (a relationships
-            # test from an unchanged fact): those come from the base too.
-            needed = set(selected) | test_parents(pr_manifest, selected)
-            in_base = sorted(m for m in needed if m in base_models)
+            needed = set(selected) | deferred_parents(pr_manifest, selected)
+            base_seeds = {n["name"] for n in base["nodes"].values() if n["resource_type"] == "seed"}
+            in_base = sorted(m for m in needed if m in base_models or m in base_seeds)
             drop_schemas(lake, BASE_SCHEMA)
             if in_base:
                 built = base_dbt.invoke(

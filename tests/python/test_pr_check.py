@@ -187,3 +187,39 @@ def test_a_production_manifest_can_be_the_base(repo, demo_lake, tmp_path):
     )
     # Nothing was built from a base checkout: production's tables were the base.
     assert not (repo / "target" / "pr-check" / "base").exists()
+
+
+def test_a_new_model_builds_on_the_base_and_must_be_keyed_and_described(repo, demo_lake):
+    subprocess.run(["git", "checkout", "-q", "--", "."], cwd=repo, check=True)
+    subprocess.run(["git", "clean", "-q", "-fd", "models"], cwd=repo, check=True)
+    new = repo / "models/marts/sales/sales_customers_by_city.sql"
+    new.write_text(
+        "with\n\ncustomers as (\n\n    select * from {{ ref('dim_customer') }}\n\n)\n\n"
+        "select\n    city,\n    count(*) as customer_count\nfrom customers\ngroup by city\n"
+    )
+    try:
+        proc, report = _pr_check(repo, demo_lake)
+    finally:
+        new.unlink()
+    assert proc.returncode == 1, report
+    lines = report.splitlines()
+    # Its parent is unchanged: the build defers to the base side, built for it.
+    assert _built_models(repo) == {"sales_customers_by_city"}
+    assert any(line.startswith("| ✅ dbt build state:modified+") for line in lines), report
+    assert "- new: `sales_customers_by_city`" in lines
+    assert any("`sales_customers_by_city` has no primary-key test" in line for line in lines)
+    assert any("`sales_customers_by_city` has no description" in line for line in lines)
+    assert (
+        "- `sales_customers_by_city` columns without a description: city, customer_count" in lines
+    )
+    con = duckdb.connect(str(demo_lake / "warehouse.duckdb"), read_only=True)
+    try:
+        cities = con.execute(
+            "select count(*) from (select distinct city from ci_base_core.dim_customer)"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert (
+        f"| `sales_customers_by_city` | (none: whole rows) · new | – | {cities:,} | – | – | – |"
+        in lines
+    )
