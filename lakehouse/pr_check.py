@@ -202,15 +202,16 @@ class Dbt:
         return dbt_manifest.load(self.target / "manifest.json")
 
 
-def deferred_parents(manifest: dict, models: Sequence[str]) -> set[str]:
-    """Models and seeds that building and testing `models` reads: their direct parents
-    (a new model's parents exist only in the base), and what the tests touching them
-    read too (dbt's eager selection: a relationships test from an unchanged fact)."""
-    ids = {n["unique_id"] for n in dbt_manifest.models(manifest).values() if n["name"] in models}
+def deferred_parents(manifest: dict, unique_ids: set[str]) -> set[str]:
+    """Models and seeds that building and testing these nodes reads: their direct
+    parents (a new model's parents exist only in the base), and what the tests touching
+    them read too (dbt's eager selection: a relationships test from an unchanged fact)."""
     parents: set[str] = set()
     for node in manifest["nodes"].values():
         deps = set(node.get("depends_on", {}).get("nodes", []))
-        if node["unique_id"] in ids or (node["resource_type"] == "test" and deps & ids):
+        if node["unique_id"] in unique_ids or (
+            node["resource_type"] == "test" and deps & unique_ids
+        ):
             parents |= {d.split(".")[-1] for d in deps if d.startswith(("model.", "seed."))}
     return parents
 
@@ -631,7 +632,8 @@ def run(
         return result
     modified_nodes = pr.ls("state:modified", state, resource_type="all")
     result.modified = sorted(n["name"] for n in modified_nodes if n["resource_type"] == "model")
-    selected = [n["name"] for n in pr.ls("state:modified+", state)]
+    downstream_nodes = pr.ls("state:modified+", state)
+    selected = [n["name"] for n in downstream_nodes]
     result.new = sorted(m for m in result.modified if m not in base_models)
     result.downstream = sorted(set(selected) - set(result.modified))
     pr_manifest = pr.manifest()
@@ -644,10 +646,11 @@ def run(
     files = [f for f in files if lintable(f) and (project_dir / f).exists()]
     result.checks.append(lint_check(project_dir, files))
 
-    if selected:
+    if modified_nodes:  # models, or only seeds or tests: build and test what changed
         # The base side of what will be compared, and the parents the build defers to.
         if base_dbt is not None:
-            needed = set(selected) | deferred_parents(pr_manifest, selected)
+            ids = {n["unique_id"] for n in [*modified_nodes, *downstream_nodes]}
+            needed = set(selected) | deferred_parents(pr_manifest, ids)
             base_seeds = {n["name"] for n in base["nodes"].values() if n["resource_type"] == "seed"}
             in_base = sorted(m for m in needed if m in base_models or m in base_seeds)
             drop_schemas(lake, BASE_SCHEMA)

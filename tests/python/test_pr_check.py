@@ -223,3 +223,17 @@ def test_a_new_model_builds_on_the_base_and_must_be_keyed_and_described(repo, de
         f"| `sales_customers_by_city` | (none: whole rows) · new | – | {cities:,} | – | – | – |"
         in lines
     )
+
+
+def test_a_changed_data_test_alone_is_run(repo, demo_lake):
+    """A change to a singular test, with no model changed, still runs that test (its
+    parents come from the base)."""
+    subprocess.run(["git", "checkout", "-q", "--", "."], cwd=repo, check=True)
+    test = repo / "tests/dbt/assert_fct_orders_matches_cleaned_orders.sql"
+    test.write_text(test.read_text() + "-- reviewed\n")
+    proc, report = _pr_check(repo, demo_lake)
+    assert proc.returncode == 0, report + proc.stderr[-3000:]
+    assert "| ✅ dbt build state:modified+ (DuckDB) | 0 model(s) built; tests: 1 passed |" in report
+    results = json.loads((repo / "target/pr-check/pr/run_results.json").read_text())
+    ran = {r["unique_id"].split(".")[-1] for r in results["results"]}
+    assert ran == {"assert_fct_orders_matches_cleaned_orders"}
