@@ -374,6 +374,8 @@ def docs_check(manifest: dict, models: Sequence[str], con) -> Check:
         stale = [c for c in node["columns"] if built and c not in built]
         if stale:
             problems.append(f"`{name}` documents columns it does not build: {', '.join(stale)}")
+    if not models:
+        return Check("Primary-key tests and descriptions", True, "no model changed")
     summary = f"{len(models)} model(s) " + ("keyed and described" if not problems else "incomplete")
     return Check("Primary-key tests and descriptions", not problems, summary, problems)
 
@@ -505,7 +507,7 @@ def render(result: Result) -> str:
             if names:
                 lines.append(f"- {label}: " + ", ".join(f"`{n}`" for n in names))
     else:
-        lines.append("No model changed.")
+        lines += ["No model changed.", ""]
     if result.changed_files:
         shown = result.changed_files[:20]
         more = len(result.changed_files) - len(shown)
