@@ -1,11 +1,10 @@
--- The latest catalog price and availability of each product: the current version of
--- the type-2 history, next to the current values dim_product carries.
+-- The current catalog price and availability of each product (the current version of
+-- its type-2 history), since when the price holds, and how many versions led there.
 with
 
-current_versions as (
+history as (
 
     select * from {{ ref('dim_product_history') }}
-    where is_current
 
 ),
 
@@ -13,16 +12,26 @@ products as (
 
     select * from {{ ref('dim_product') }}
 
+),
+
+versions as (
+
+    select
+        product_id,
+        count(*) as version_count
+    from history
+    group by product_id
+
 )
 
 select
     products.product_id,
     products.category_name_english,
-    current_versions.price_brl as history_price_brl,
     products.current_price_brl,
-    current_versions.is_available,
-    current_versions.valid_from as price_since
+    products.is_available,
+    products.price_changed_at as price_since,
+    versions.version_count
 from products
-inner join current_versions
-    on products.product_id = current_versions.product_id
-order by current_versions.valid_from desc
+inner join versions
+    on products.product_id = versions.product_id
+order by products.price_changed_at desc

@@ -5,7 +5,7 @@ with
 
 orders as (
 
-    select cast(sum({{ revenue_brl('fct_orders') }}) as decimal(18, 2)) as revenue_brl
+    select cast(sum(fct_orders.revenue_brl) as decimal(18, 2)) as revenue_brl
     from {{ ref('fct_orders') }}
 
 ),

@@ -1,5 +1,6 @@
-{#- One row per order with its item, payment and review figures rolled up, and the
-    buyer's order sequence (by customer_unique_id, the person). -#}
+{#- One row per order with its item, payment and review figures rolled up, the buyer's
+    order sequence (by customer_unique_id, the person), and whether the order earns
+    revenue: the one place the revenue rule is written (doc block `revenue`). -#}
 with
 
 orders as (
@@ -106,6 +107,8 @@ joined as (
         coalesce(payments_per_order.payments_brl, 0) as payments_brl,
         payments_per_order.max_installment_count,
         reviews_per_order.review_score,
+        -- Canceled orders and orders the seller could not fulfil earn nothing.
+        orders.order_status not in ('canceled', 'unavailable') as is_revenue_earning,
         orders.estimated_delivery_date,
         orders.purchased_at,
         orders.approved_at,

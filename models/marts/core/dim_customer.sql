@@ -25,7 +25,7 @@ lifetime as (
     select
         customer_unique_id,
         count(*) as lifetime_order_count,
-        sum(payments_brl) as lifetime_revenue_brl,
+        sum(payments_brl) as lifetime_payments_brl,
         min(purchased_at) as first_order_at,
         max(purchased_at) as last_order_at
     from orders
@@ -45,7 +45,9 @@ known as (
         states.state_name,
         states.region,
         coalesce(lifetime.lifetime_order_count, 0) as lifetime_order_count,
-        cast(coalesce(lifetime.lifetime_revenue_brl, 0) as decimal(18, 2)) as lifetime_revenue_brl,
+        cast(
+            coalesce(lifetime.lifetime_payments_brl, 0) as decimal(18, 2)
+        ) as lifetime_payments_brl,
         coalesce(lifetime.lifetime_order_count, 0) > 1 as is_repeat_customer,
         lifetime.first_order_at,
         lifetime.last_order_at
@@ -69,7 +71,7 @@ unknown_member as (
         'Unknown' as state_name,
         'Unknown' as region,
         0 as lifetime_order_count,
-        cast(0 as decimal(18, 2)) as lifetime_revenue_brl,
+        cast(0 as decimal(18, 2)) as lifetime_payments_brl,
         false as is_repeat_customer,
         cast(null as timestamp) as first_order_at,
         cast(null as timestamp) as last_order_at

@@ -16,7 +16,14 @@ translations as (
 
 catalog_items as (
 
-    select * from {{ ref('stg_catalog__item_latest') }}
+    select * from {{ ref('int_catalog_items_pivoted') }}
+
+),
+
+current_versions as (
+
+    select * from {{ ref('dim_product_history') }}
+    where is_current
 
 ),
 
@@ -60,11 +67,11 @@ known as (
                 ]) }}
             else cast(catalog_items.category_id as varchar)
         end as catalog_category_path,
-        catalog_items.current_price_brl,
+        current_versions.price_brl as current_price_brl,
         products.category_name is not null as has_category,
         translations.category_name_english is not null as has_category_translation,
-        catalog_items.is_available,
-        catalog_items.price_changed_at
+        current_versions.is_available,
+        current_versions.price_changed_at
     from products
     left join translations
         on products.category_name = translations.category_name
@@ -74,6 +81,8 @@ known as (
         on catalog_items.category_id = leaves.category_id
     left join categories as category_groups
         on leaves.parent_category_id = category_groups.category_id
+    left join current_versions
+        on catalog_items.item_id = current_versions.catalog_item_id
 
 ),
 

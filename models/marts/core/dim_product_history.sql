@@ -2,7 +2,8 @@
     history), rebuilt from the catalog's change log rather than from snapshots taken at
     build time, so it covers every change since the feed began and any build reproduces
     it. A version is valid from `valid_from` (inclusive) until `valid_to` (exclusive);
-    the current version has no `valid_to`. -#}
+    the current version has no `valid_to`, and is where dim_product reads the current
+    price and availability: the one place they are computed. -#}
 with
 
 properties as (
@@ -13,7 +14,7 @@ properties as (
 
 items as (
 
-    select * from {{ ref('stg_catalog__item_latest') }}
+    select * from {{ ref('int_catalog_items_pivoted') }}
 
 ),
 
@@ -56,6 +57,8 @@ filled as (
         item_id,
         changed_at,
         max(price_brl) over (partition by item_id, price_run) as price_brl,
+        -- A run starts at the change that set its price.
+        min(changed_at) over (partition by item_id, price_run) as price_changed_at,
         max(available_value) over (partition by item_id, availability_run) as available_value
     from value_runs
 
@@ -80,6 +83,7 @@ final as (
         cast(versions.price_brl as decimal(12, 2)) as price_brl,
         versions.available_value = '1' as is_available,
         versions.valid_to is null as is_current,
+        versions.price_changed_at,
         versions.changed_at as valid_from,
         versions.valid_to
     from versions

@@ -1,5 +1,6 @@
 {#- Grain: one row per order item. Unknown products and sellers point to the unknown
-    member so no item is lost. The order's payments are allocated to its items in
+    member so no item is lost. revenue_brl is the item's price + freight when its order
+    earns revenue (the rule of int_orders_aggregated). The order's payments are allocated to its items in
     proportion to each item's price + freight, rounded to the cent; the last item takes
     the rounding remainder, so an order's allocations add up to its payments exactly. -#}
 with
@@ -41,6 +42,7 @@ item_shares as (
             partition by order_items.order_id
             order by order_items.order_item_number desc
         ) as reverse_item_number,
+        orders.is_revenue_earning,
         orders.purchased_at
     from order_items
     left join orders
@@ -89,6 +91,10 @@ final as (
         allocated.price_brl,
         allocated.freight_brl,
         allocated.item_total_brl,
+        cast(case
+            when allocated.is_revenue_earning then allocated.item_total_brl
+            else 0
+        end as decimal(18, 2)) as revenue_brl,
         cast(allocated.allocated_payment_brl as decimal(18, 2)) as allocated_payment_brl,
         cast(allocated.purchased_at as date) as purchase_date,
         allocated.purchased_at,

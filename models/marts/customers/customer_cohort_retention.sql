@@ -15,7 +15,7 @@ person_orders as (
     select
         orders.customer_unique_id,
         cast({{ dbt.date_trunc('month', 'purchase_date') }} as date) as order_month,
-        {{ revenue_brl('orders') }} as revenue_brl
+        orders.revenue_brl
     from orders
     where orders.customer_unique_id is not null
 

@@ -21,7 +21,7 @@ per_person as (
         orders.customer_unique_id,
         max(customers.state_code) as state_code,
         count(*) as order_count,
-        cast(sum({{ revenue_brl('orders') }}) as decimal(18, 2)) as lifetime_revenue_brl,
+        cast(sum(orders.revenue_brl) as decimal(18, 2)) as lifetime_revenue_brl,
         avg(orders.review_score) as average_review_score,
         min(orders.purchase_date) as first_order_date,
         max(orders.purchase_date) as last_order_date

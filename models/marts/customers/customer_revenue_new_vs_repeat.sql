@@ -13,7 +13,7 @@ typed as (
     select
         cast({{ dbt.date_trunc('month', 'purchase_date') }} as date) as order_month,
         case when orders.is_repeat_order then 'repeat' else 'new' end as buyer_type,
-        {{ revenue_brl('orders') }} as revenue_brl
+        orders.revenue_brl
     from orders
 
 ),

@@ -13,8 +13,7 @@ delays as (
 
     select
         review_score,
-        {{ dbt.datediff('estimated_delivery_date', 'cast(delivered_at as date)', 'day') }}
-            as delay_days
+        delivery_delay_days as delay_days
     from orders
     where delivered_at is not null
 

@@ -53,7 +53,7 @@ purchasing as (
     select
         past_orders.customer_unique_id,
         count(*) as order_count,
-        cast(sum({{ revenue_brl('past_orders') }}) as decimal(18, 2)) as revenue_brl,
+        cast(sum(past_orders.revenue_brl) as decimal(18, 2)) as revenue_brl,
         min(past_orders.purchase_date) as first_order_date,
         max(past_orders.purchase_date) as last_order_date,
         sum(case when past_orders.delivered_at < {{ cutoff }} then 1 else 0 end)

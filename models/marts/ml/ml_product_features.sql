@@ -46,7 +46,7 @@ sales as (
         order_items.product_id,
         count(*) as units_sold,
         count(distinct order_items.order_id) as order_count,
-        cast(sum({{ revenue_brl('orders', 'order_items.item_total_brl') }}) as decimal(18, 2))
+        cast(sum(order_items.revenue_brl) as decimal(18, 2))
             as revenue_brl,
         max(orders.purchase_date) as last_sale_date
     from order_items

@@ -26,7 +26,7 @@ per_state as (
         customers.state_code,
         count(*) as order_count,
         count(distinct orders.customer_unique_id) as buyer_count,
-        cast(sum({{ revenue_brl('orders') }}) as decimal(18, 2)) as revenue_brl
+        cast(sum(orders.revenue_brl) as decimal(18, 2)) as revenue_brl
     from orders
     inner join customers
         on orders.customer_id = customers.customer_id

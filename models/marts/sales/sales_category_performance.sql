@@ -26,7 +26,7 @@ items as (
     select
         products.category_name_english,
         order_items.order_id,
-        {{ revenue_brl('orders', 'order_items.item_total_brl') }} as revenue_brl,
+        order_items.revenue_brl,
         orders.review_score,
         orders.is_late
     from order_items

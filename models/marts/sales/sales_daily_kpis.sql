@@ -35,7 +35,7 @@ orders_per_day as (
     select
         orders.purchase_date,
         count(*) as order_count,
-        cast(sum({{ revenue_brl('orders') }}) as decimal(18, 2)) as revenue_brl
+        cast(sum(orders.revenue_brl) as decimal(18, 2)) as revenue_brl
     from orders
     group by orders.purchase_date
 

@@ -27,9 +27,7 @@ final as (
         products.category_name_english,
         count(*) as units_sold,
         count(distinct orders.order_id) as order_count,
-        cast(sum(
-            {{ revenue_brl('orders', 'order_items.item_total_brl') }}
-        ) as decimal(18, 2)) as revenue_brl
+        cast(sum(order_items.revenue_brl) as decimal(18, 2)) as revenue_brl
     from order_items
     inner join orders
         on order_items.order_id = orders.order_id

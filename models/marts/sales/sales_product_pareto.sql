@@ -9,12 +9,6 @@ order_items as (
 
 ),
 
-orders as (
-
-    select * from {{ ref('fct_orders') }}
-
-),
-
 products as (
 
     select * from {{ ref('dim_product') }}
@@ -26,12 +20,8 @@ per_product as (
     select
         order_items.product_id,
         count(*) as units_sold,
-        cast(sum(
-            {{ revenue_brl('orders', 'order_items.item_total_brl') }}
-        ) as decimal(18, 2)) as revenue_brl
+        cast(sum(order_items.revenue_brl) as decimal(18, 2)) as revenue_brl
     from order_items
-    inner join orders
-        on order_items.order_id = orders.order_id
     group by order_items.product_id
 
 ),

@@ -26,7 +26,7 @@ per_seller as (
         order_items.seller_id,
         count(*) as units_sold,
         count(distinct order_items.order_id) as order_count,
-        cast(sum({{ revenue_brl('orders', 'order_items.item_total_brl') }}) as decimal(18, 2))
+        cast(sum(order_items.revenue_brl) as decimal(18, 2))
             as revenue_brl,
         avg(orders.review_score) as average_review_score,
         {{ safe_ratio(

@@ -1,3 +1,50 @@
 {#- Grain: one row per traffic source: sessions, conversion and the revenue of the
     orders the sessions placed. -#}
-{{ conversion_by('traffic_source') }}
+with
+
+sessions as (
+
+    select * from {{ ref('fct_sessions') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('fct_orders') }}
+
+),
+
+per_traffic_source as (
+
+    select
+        sessions.traffic_source,
+        count(*) as session_count,
+        sum(case when sessions.is_converted then 1 else 0 end) as converted_session_count,
+        sum(case when sessions.is_cart_abandoned then 1 else 0 end) as cart_abandoned_count,
+        count(distinct sessions.customer_id) as known_customer_count,
+        cast(sum(coalesce(orders.revenue_brl, 0)) as decimal(18, 2)) as revenue_brl
+    from sessions
+    left join orders
+        on sessions.order_id = orders.order_id
+    group by sessions.traffic_source
+
+),
+
+final as (
+
+    select
+        traffic_source,
+        session_count,
+        converted_session_count,
+        cart_abandoned_count,
+        known_customer_count,
+        revenue_brl,
+        {{ safe_ratio('converted_session_count', 'session_count') }} as conversion_rate,
+        {{ safe_ratio('cart_abandoned_count', 'session_count') }} as cart_abandonment_rate,
+        {{ safe_ratio('revenue_brl', 'session_count') }} as revenue_per_session_brl,
+        {{ safe_ratio('session_count', 'sum(session_count) over ()') }} as session_share
+    from per_traffic_source
+
+)
+
+select * from final
