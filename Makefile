@@ -33,13 +33,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
-.dbt/profiles.yml: profiles.example.yml
-	@mkdir -p .dbt && cp $< $@
-
 demo: $(VENV)/.installed ## the whole pipeline on generated data (SCALE=0.01)
 	$(BIN)/lakehouse --lake $(LAKE) demo --scale $(SCALE)
 
-test: $(VENV)/.installed-dev .dbt/profiles.yml browser ## lint + unit + end-to-end tests (what CI runs)
+test: $(VENV)/.installed-dev browser ## lint + unit + end-to-end tests (what CI runs)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory unit
 
@@ -58,16 +55,16 @@ browser:
 	fi
 
 # Every pre-commit hook on every tracked file: hygiene, ruff, sqlfluff, workflow schema.
-lint: $(VENV)/.installed-dev .dbt/profiles.yml ## the pre-commit hooks on every file (ruff, sqlfluff, ...)
+lint: $(VENV)/.installed-dev ## the pre-commit hooks on every file (ruff, sqlfluff, ...)
 	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
-format: $(VENV)/.installed-dev .dbt/profiles.yml ## apply ruff format and sqlfluff fix
+format: $(VENV)/.installed-dev ## apply ruff format and sqlfluff fix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 	$(BIN)/lakehouse lint-sql --fix
 
 # The PR check builds on the lake's cleaned data: run `make demo` once first.
-pr-check: $(VENV)/.installed-dev .dbt/profiles.yml ## check a dbt change against BASE (default origin/main)
+pr-check: $(VENV)/.installed-dev ## check a dbt change against BASE (default origin/main)
 	$(BIN)/lakehouse --lake $(LAKE) pr-check --base $(BASE)
 
 # pytest: unit tests, Spark transform tests, the end-to-end test (generate -> ingest ->

@@ -23,6 +23,9 @@ from pathlib import Path
 
 from measure import LAKEHOUSE, Measure, measure
 
+from datagen.clickstream import STREAM_FOLDER
+from lakecore.contract import DATASETS
+
 
 def duckdb_reference(raw_dir: Path, out_dir: Path) -> Measure:
     """Raw CSV -> Parquet with DuckDB in one process: the speed-of-light reference."""
@@ -46,7 +49,7 @@ def next_days(raw: Path, out: Path, days: int) -> list[Path]:
     """Next-day deliveries: delivery i brings the events of the day after the last one
     delivered so far (the CSV export's busiest days, moved to that date, as new visits
     with new ids), the way tomorrow's export would."""
-    src = raw / "olist_clickstream_events.csv"
+    src = raw / DATASETS["events"].file_name
     with open(src, newline="", encoding="utf-8") as fh:
         header, *rows = list(csv.reader(fh))
     ts, ev, visit = header.index("event_ts"), header.index("event_id"), header.index("session_id")
@@ -55,7 +58,7 @@ def next_days(raw: Path, out: Path, days: int) -> list[Path]:
         by_day.setdefault(row[ts][:10], []).append(row)
     stream_days = [
         date(int(p.parent.parent.parent.name[5:]), int(p.parent.parent.name[6:]), int(p.parent.name[4:]))
-        for p in raw.glob("clickstream_stream/year=*/month=*/day=*/hour=*")
+        for p in raw.glob(f"{STREAM_FOLDER}/year=*/month=*/day=*/hour=*")
     ]  # fmt: skip
     last = max([date.fromisoformat(d) for d in by_day] + stream_days)
     busiest = sorted(by_day.values(), key=len, reverse=True)[:days]

@@ -1,3 +1,5 @@
-"""Cleaning room: AWS Glue 5.0 (Spark 3.5) jobs that turn raw files into typed,
-validated, partitioned Parquet. Transforms are pure DataFrame -> DataFrame functions;
-job entrypoints in `glue_etl.jobs` run unchanged on Glue and on local Spark."""
+"""Cleaning room: the AWS Glue 5.0 (Spark 3.5) job that turns raw files into typed,
+validated, partitioned Parquet. `jobs/clean.py` is the thin entrypoint (Glue or local);
+`pipeline` runs plan -> read -> transform -> write -> audit per entity; `transforms` are
+pure DataFrame -> DataFrame functions. Imports only the shared base `lakecore`, which
+ships beside it in the Glue zip."""

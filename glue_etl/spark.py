@@ -12,7 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from glue_etl.errors import PipelineError
+from lakecore.errors import PipelineError
+from lakecore.lake import Lake
 
 # Settings that make local mode behave like a Glue 5.0 job where it matters (UTC,
 # dynamic partition overwrite) and start quickly on a 2-core laptop.
@@ -122,8 +123,14 @@ def _finish_at_exit(spark, finish: Callable[[], None]) -> None:
     atexit.register(at_exit)
 
 
-def local_spark(app_name: str = "ecom-lakehouse", memory: str = "2g"):
-    """A local-mode SparkSession with the project's settings."""
+def local_spark(app_name: str = "ecom-lakehouse", memory: str = "2g", lake: Lake | None = None):
+    """A local-mode SparkSession with the project's settings, for `lake` if given."""
+    if lake is not None and not lake.is_local:
+        raise PipelineError(
+            f"--lake {lake.root}: local Spark cannot clean an S3 lake yet (it has no S3 "
+            "connector here); clean a local lake, or run the Glue job on AWS "
+            "(`lakehouse package-glue`)"
+        )
     java_version = check_java()
     from pyspark.sql import SparkSession
 

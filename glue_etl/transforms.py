@@ -13,27 +13,32 @@ Rules, in the order they are checked (the first failing rule is recorded):
   invalid_<column>           a value outside the column's allowed set (enums) or not
                              matching its pattern (5-digit zip prefixes, 2-letter states)
   negative_<column>          money below zero
-  coordinates_outside_brazil geolocation points outside Brazil's bounding box
-Dedup rules:
-  primary key     rows sharing a primary key (exact duplicates included) keep the latest
-                  landed, then the greatest values, except:
-  order_reviews   (review_id, order_id) keeps the latest review_answer_timestamp
-  geolocation     exact duplicate points dropped, then one row per zip prefix: median
-                  lat/lng of the points inside Brazil, the most frequent city and state
+  coordinates_outside_brazil a point (`Dataset.coordinates`) outside Brazil's bounding box
+Dedup rules (`Dataset.dedup`):
+  latest          rows sharing a primary key (exact duplicates included) keep the
+                  latest `tie_breakers` value (a review's latest answer), then the latest
+                  landed, then the greatest values
+  median_point    exact duplicate points dropped, then one row per key: median lat/lng
+                  of the points (geolocation: per zip prefix, inside Brazil), the most
+                  frequent city and state, the number of points
+Derived columns (`Column.derivation`): normalized text beside the original, partition
+columns (year-month, date), epoch milliseconds as timestamps, `n`-prefixed numbers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from glue_etl.schemas import Dataset
+from lakecore.contract import Dataset
 
 TIMESTAMP_FORMAT = "yyyy-MM-dd HH:mm:ss"
 MONEY = T.DecimalType(12, 2)
+DECIMAL18 = T.DecimalType(18, 3)
 CORRUPT = "_corrupt_record"
 # Brazil's bounding box, with a small margin for its islands.
 BRAZIL_LAT = (-34.0, 5.5)
@@ -47,7 +52,7 @@ SPARK_TYPES: dict[str, T.DataType] = {
     "bigint": T.LongType(),
     "double": T.DoubleType(),
     "decimal": MONEY,
-    "decimal18": T.DecimalType(18, 3),
+    "decimal18": DECIMAL18,
     "timestamp": T.TimestampType(),
     "boolean": T.BooleanType(),
     "date": T.DateType(),
@@ -114,14 +119,10 @@ def _rules(
         for c, pattern in ds.patterns.items()
     ]
     rules += [(f"negative_{c.name}", typed[c.name] < 0) for c in ds.columns if c.type == "decimal"]
-    if ds.entity == "geolocation":
-        lat, lng = typed["geolocation_lat"], typed["geolocation_lng"]
-        rules.append(
-            (
-                "coordinates_outside_brazil",
-                ~(lat.between(*BRAZIL_LAT) & lng.between(*BRAZIL_LNG)),
-            )
-        )
+    if ds.coordinates:
+        lat, lng = (typed[c] for c in ds.coordinates)
+        inside = lat.between(*BRAZIL_LAT) & lng.between(*BRAZIL_LNG)
+        rules.append(("coordinates_outside_brazil", ~inside))
     return rules
 
 
@@ -155,58 +156,63 @@ def validate(raw: DataFrame, ds: Dataset) -> Split:
 
 
 def deduplicate(valid: DataFrame, ds: Dataset) -> DataFrame:
-    """Apply the entity's dedup rule (see the module docstring)."""
-    data_cols = [c.name for c in ds.columns]
-    if ds.entity == "geolocation":
-        # Repeated points must not weigh on the median.
-        return _one_point_per_zip(valid.dropDuplicates(data_cols))
+    """Apply the entity's dedup rule (`Dataset.dedup`, see the module docstring)."""
+    return DEDUP_RULES[ds.dedup](valid, ds)
+
+
+def _keep_latest(valid: DataFrame, ds: Dataset) -> DataFrame:
     # Exact duplicates share their primary key, so one pass over each key removes them
     # with the key's other rows (one shuffle instead of two).
-    order: list[Column] = []
-    if ds.entity == "order_reviews":
-        order.append(F.col("review_answer_timestamp").desc_nulls_last())
+    order = [F.col(c).desc_nulls_last() for c in ds.tie_breakers]
     if "ingest_date" in valid.columns:
         order.append(F.col("ingest_date").desc())
-    order += [F.col(c).desc_nulls_last() for c in data_cols]
+    order += [F.col(c.name).desc_nulls_last() for c in ds.columns]
     w = Window.partitionBy(*ds.primary_key).orderBy(*order)
     return valid.withColumn("_n", F.row_number().over(w)).where("_n = 1").drop("_n")
 
 
-def _one_point_per_zip(df: DataFrame) -> DataFrame:
-    def most_frequent(col: str) -> Column:
-        return F.mode(col).alias(col)
-
-    return df.groupBy("geolocation_zip_code_prefix").agg(
-        F.median("geolocation_lat").alias("geolocation_lat"),
-        F.median("geolocation_lng").alias("geolocation_lng"),
-        most_frequent("geolocation_city"),
-        most_frequent("geolocation_state"),
-        F.count(F.lit(1)).cast("bigint").alias("geolocation_points"),
-        *([F.max("ingest_date").alias("ingest_date")] if "ingest_date" in df.columns else []),
+def _median_point(valid: DataFrame, ds: Dataset) -> DataFrame:
+    """Exact duplicate points dropped (repeats must not weigh on the median), then one row
+    per key: the median point, the most frequent other values, the number of points."""
+    (key,) = ds.primary_key
+    assert ds.coordinates is not None
+    points = valid.dropDuplicates([c.name for c in ds.columns])
+    counted = next(c.name for c in ds.derived if c.derivation == "aggregate")
+    others = [c.name for c in ds.columns if c.name != key and c.name not in ds.coordinates]
+    return points.groupBy(key).agg(
+        *[F.median(c).alias(c) for c in ds.coordinates],
+        *[F.mode(c).alias(c) for c in others],
+        F.count(F.lit(1)).cast("bigint").alias(counted),
+        *([F.max("ingest_date").alias("ingest_date")] if "ingest_date" in valid.columns else []),
     )
 
 
+DEDUP_RULES: dict[str, Callable[[DataFrame, Dataset], DataFrame]] = {
+    "latest": _keep_latest,
+    "median_point": _median_point,
+}
+
+
+def _n_number(col: Column) -> Column:
+    # Retailrocket writes numbers as `n` + digits (`n15360.000`); multi-token values and
+    # hashed text tokens stay text only.
+    return F.when(col.rlike(r"^n-?[0-9]+(\.[0-9]+)?$"), F.substring(col, 2, 64).cast(DECIMAL18))
+
+
+DERIVATIONS: dict[str, Callable[[Column], Column]] = {
+    "normalized_text": normalize_text,
+    "year_month": lambda col: F.date_format(col, "yyyy-MM"),
+    "date": F.to_date,
+    "epoch_millis": F.timestamp_millis,
+    "n_number": _n_number,
+}
+
+
 def derive(df: DataFrame, ds: Dataset) -> DataFrame:
-    """Entity-specific derived columns: normalized cities and partition columns."""
-    for col in df.columns:
-        if col.endswith("_city"):
-            df = df.withColumn(f"{col}_normalized", normalize_text(F.col(col)))
-    if ds.entity == "orders":
-        df = df.withColumn(
-            "order_purchase_year_month", F.date_format("order_purchase_timestamp", "yyyy-MM")
-        )
-    if ds.entity == "events":
-        df = df.withColumn("event_date", F.to_date("event_ts"))
-    if ds.entity == "item_properties":
-        df = df.withColumn("changed_at", F.timestamp_millis("timestamp")).withColumn(
-            "value_number",
-            # Retailrocket writes numbers as `n` + digits (`n15360.000`); multi-token
-            # values and hashed text tokens stay text only.
-            F.when(
-                F.col("value").rlike(r"^n-?[0-9]+(\.[0-9]+)?$"),
-                F.substring("value", 2, 64).cast(T.DecimalType(18, 3)),
-            ),
-        )
+    """The entity's derived columns (`Dataset.derived`), each from its source column."""
+    for c in ds.derived:
+        if c.derivation in DERIVATIONS:
+            df = df.withColumn(c.name, DERIVATIONS[c.derivation](F.col(c.source)))
     return df
 
 
@@ -239,33 +245,13 @@ def flatten_stream(stream: DataFrame) -> DataFrame:
     )
 
 
-def latest_item_properties(history: DataFrame) -> DataFrame:
-    """One row per catalog item with the latest value of each property (cleaned history
-    in, `ITEM_LATEST_COLUMNS` out)."""
-    w = Window.partitionBy("itemid", "property").orderBy(F.col("timestamp").desc())
-    latest = history.withColumn("_n", F.row_number().over(w)).where("_n = 1")
-
-    def prop(name: str, col: str = "value") -> Column:
-        return F.max(F.when(F.col("property") == name, F.col(col)))
-
-    return latest.groupBy("itemid").agg(
-        prop("olist_product_id").alias("olist_product_id"),
-        prop("categoryid").cast("bigint").alias("categoryid"),
-        prop("790", "value_number").cast(MONEY).alias("price"),
-        (prop("available") == "1").alias("is_available"),
-        prop("790", "changed_at").alias("price_changed_at"),
-        prop("available", "changed_at").alias("availability_changed_at"),
-        F.max("changed_at").alias("last_changed_at"),
-    )
-
-
 @dataclass
 class Cleaned:
     cleaned: DataFrame
     quarantine: DataFrame
     flagged: DataFrame  # every raw row with its `_rule` and derived columns (see `Split`)
-    # Valid rows in the cleaned schema before dedup (None for geolocation, whose dedup
-    # aggregates): an incremental run merges these into the existing rows in one dedup.
+    # Valid rows in the cleaned schema before dedup (None when the dedup aggregates, as
+    # geolocation's does): an incremental run merges these into the existing rows.
     valid: DataFrame | None = None
 
 
@@ -277,7 +263,7 @@ def clean(raw: DataFrame, ds: Dataset) -> Cleaned:
     cleaned = derive(deduplicate(split.valid, ds), ds).select(*columns)
     # Derived columns are functions of each row's own values, so deriving before the
     # dedup gives the same rows; an incremental merge dedups these with the existing ones.
-    valid = derive(split.valid, ds).select(*columns) if ds.entity != "geolocation" else None
+    valid = derive(split.valid, ds).select(*columns) if ds.incremental else None
     return Cleaned(
         cleaned=cleaned,
         quarantine=split.quarantine,

@@ -1,3 +1,4 @@
-"""Ingestion room: generators for Olist-format data and clickstream, and the landing
-code that validates raw files and puts them, unmodified, into the raw zone (local or S3)
-with a manifest per file."""
+"""Ingestion room: landing raw files, unmodified, into the raw zone (local or S3) after
+checking them against the dataset contract, with a manifest per file (`land`), and the
+Glue Data Catalog registration and Athena DDL of the raw and cleaned tables (`catalog`).
+Imports only the shared base `lakecore`."""

@@ -1,8 +1,9 @@
 """Register the raw and cleaned zones in the AWS Glue Data Catalog, and write the same
 tables as Athena DDL.
 
-Tables come from the contracts in `glue_etl/schemas.py`, so the catalog, the landing
-checks and the cleaning jobs never disagree on a column. Date-partitioned tables use
+Tables come from the dataset contract (`lakecore/contract.py`) and the lake's layout
+(`lakecore/layout.py`), so the catalog, the landing checks and the cleaning job never
+disagree on a column or a location. Date-partitioned tables use
 Athena partition projection: new partitions are queryable the moment their files land,
 with no crawler and no `MSCK REPAIR TABLE`.
 
@@ -19,12 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glue_etl.schemas import (
+from lakecore import layout
+from lakecore.contract import (
+    CLICKSTREAM,
     DATASETS,
-    ITEM_LATEST_COLUMNS,
     RUN_LOG_COLUMNS,
-    RUN_LOG_PREFIX,
     STREAM_COLUMNS,
+    STREAM_ENTITY,
     STREAM_PARTITIONS,
     Dataset,
 )
@@ -101,7 +103,7 @@ class TableDef:
         cols = ",\n".join(f"    `{n}` {t}" for n, t in self.columns)
         lines = [
             f"-- {self.description}",
-            "-- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.",
+            "-- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.",
             f"CREATE EXTERNAL TABLE IF NOT EXISTS `{self.database}`.`{self.name}` (",
             cols,
             ")",
@@ -143,11 +145,15 @@ def _date_projection(column: str, location: str, fmt: str, unit: str) -> dict[st
     }
 
 
+def _location(lake_root: str, prefix: str) -> str:
+    return f"{lake_root.rstrip('/')}/{prefix.strip('/')}/"
+
+
 def raw_table(ds: Dataset, lake_root: str) -> TableDef:
-    location = f"{lake_root.rstrip('/')}/raw/{ds.source}/{ds.entity}/"
+    location = _location(lake_root, layout.raw_prefix(ds.source, ds.entity))
     note = (
         " Multi-line review messages need the cleaned table; OpenCSVSerde reads one line per row."
-        if ds.entity == "order_reviews"
+        if ds.multiline
         else ""
     )
     return TableDef(
@@ -170,7 +176,7 @@ def raw_table(ds: Dataset, lake_root: str) -> TableDef:
 
 
 def stream_table(lake_root: str) -> TableDef:
-    location = f"{lake_root.rstrip('/')}/raw/clickstream/events_stream/"
+    location = _location(lake_root, layout.raw_prefix(CLICKSTREAM, STREAM_ENTITY))
     ranges = {"year": ("2016", "2099", "4"), "month": ("1", "12", "2"),
               "day": ("1", "31", "2"), "hour": ("0", "23", "2")}  # fmt: skip
     props = {"classification": "json", "projection.enabled": "true"}
@@ -198,10 +204,10 @@ def stream_table(lake_root: str) -> TableDef:
 
 
 def cleaned_table(ds: Dataset, lake_root: str) -> TableDef:
-    location = f"{lake_root.rstrip('/')}/cleaned/{ds.entity}/"
+    location = _location(lake_root, layout.cleaned_prefix(ds.entity))
     props = {"classification": "parquet", "parquet.compression": "SNAPPY"}
     for key in ds.partition_by:
-        kind = next(c.type for c in ds.derived if c.name == key)
+        kind = ds.column(key).type
         fmt, unit = ("yyyy-MM-dd", "DAYS") if kind == "date" else ("yyyy-MM", "MONTHS")
         props.update(_date_projection(key, location, fmt, unit))
     return TableDef(
@@ -229,7 +235,7 @@ def run_log_table(lake_root: str) -> TableDef:
         description="ETL run log: one row per entity per cleaning run that read raw files, with the reconciliation.",
         columns=RUN_LOG_COLUMNS,
         partition_keys=(),
-        location=f"{lake_root.rstrip('/')}/{RUN_LOG_PREFIX}/",
+        location=_location(lake_root, layout.RUN_LOG),
         input_format=TEXT_INPUT,
         output_format=TEXT_OUTPUT,
         serde=JSON_SERDE,
@@ -237,27 +243,11 @@ def run_log_table(lake_root: str) -> TableDef:
     )
 
 
-def item_latest_table(lake_root: str) -> TableDef:
-    return TableDef(
-        database=CLEANED_DB,
-        name="item_latest",
-        description="Latest catalog value per item (price, availability, category), "
-        "pivoted from the cleaned item_properties change log.",
-        columns=tuple((n, GLUE_TYPES[t]) for n, t in ITEM_LATEST_COLUMNS),
-        partition_keys=(),
-        location=f"{lake_root.rstrip('/')}/cleaned/item_latest/",
-        input_format=PARQUET_INPUT,
-        output_format=PARQUET_OUTPUT,
-        serde=PARQUET_SERDE,
-        properties={"classification": "parquet", "parquet.compression": "SNAPPY"},
-    )
-
-
 def all_tables(lake_root: str) -> list[TableDef]:
     tables = [raw_table(ds, lake_root) for ds in DATASETS.values()]
     tables.append(stream_table(lake_root))
     tables += [cleaned_table(ds, lake_root) for ds in DATASETS.values()]
-    tables += [item_latest_table(lake_root), run_log_table(lake_root)]
+    tables.append(run_log_table(lake_root))
     return tables
 
 

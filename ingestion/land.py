@@ -8,12 +8,8 @@ output). What it recognises:
 Every file is checked before anything is written (known name, exact header, UTF-8, not
 empty, gzip complete), so a bad delivery lands nothing. Manifests are keyed by the
 file's sha256: a file whose bytes were already landed is recorded as a no-op and never
-landed twice. Layout:
-  raw/<source>/<entity>/ingest_date=YYYY-MM-DD/<file>.csv
-  raw/clickstream/events_stream/year=YYYY/month=MM/day=DD/hour=HH/<file>.gz
-  _audit/manifests/<entity>/<sha256[:16]>.json
-  _audit/manifests/_noop/<entity>/<time>-<sha256[:16]>.json
-  _audit/manifests/_index/<time>-<sha8>.jsonl   the run's landed manifests, one per line
+landed twice. Where files and manifests go is `lakecore.layout`; the manifest type and
+its index are `lakecore.manifest`.
 """
 
 from __future__ import annotations
@@ -21,45 +17,30 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-import json
 import re
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 
-from glue_etl.errors import PipelineError
-from glue_etl.schemas import (
+from lakecore import layout, manifest
+from lakecore.contract import (
     CLICKSTREAM,
     DATASETS,
-    MANIFEST_INDEX_PREFIX,
-    MANIFEST_PREFIX,
     OLIST_DATASETS,
     STREAM_ENTITY,
     Dataset,
     dataset_for_file,
 )
+from lakecore.errors import PipelineError
+from lakecore.manifest import Manifest
+from lakecore.storage import Store
 
 STREAM_PATH = re.compile(r"(?:^|/)(year=\d{4}/month=\d{2}/day=\d{2}/hour=\d{2})/([^/]+\.gz)$")
-
-
-@dataclass(frozen=True)
-class Manifest:
-    file_name: str
-    entity: str
-    source: str
-    key: str
-    sha256: str
-    bytes: int
-    rows: int
-    source_path: str
-    ingest_date: str
-    landed_at: str
-    status: str  # landed | already_landed
 
 
 @dataclass(frozen=True)
@@ -83,10 +64,6 @@ class Progress:
     def start_landing(self, total_bytes: int) -> None: ...
     def landed_bytes(self, n: int) -> None: ...
     def landed(self, name: str, status: str) -> None: ...
-
-
-def raw_key(ds: Dataset, ingest_date: str, file_name: str | None = None) -> str:
-    return f"raw/{ds.source}/{ds.entity}/ingest_date={ingest_date}/{file_name or ds.file_name}"
 
 
 def _is_delivery_file(relative: str) -> bool:
@@ -197,23 +174,19 @@ def _check(relative: str, path: Path, day: str) -> RawFile:
     sha, size = _sha256(path)
     if stream:
         rows = check_stream_file(path, relative)
-        key = f"raw/{CLICKSTREAM}/{STREAM_ENTITY}/{stream.group(1)}/{stream.group(2)}"
+        key = layout.stream_key(stream.group(1), stream.group(2))
         return RawFile(relative, path, STREAM_ENTITY, CLICKSTREAM, key, sha, size, rows)
     ds = dataset_for_file(path.name)
     assert ds is not None
     rows = check_csv(path, ds)
     return RawFile(
-        relative, path, ds.entity, ds.source, raw_key(ds, day, path.name), sha, size, rows
+        relative, path, ds.entity, ds.source, layout.raw_key(ds, day, path.name), sha, size, rows
     )
-
-
-def manifest_key(entity: str, sha256: str) -> str:
-    return f"{MANIFEST_PREFIX}/{entity}/{sha256[:16]}.json"
 
 
 def ingest(
     source: Path,
-    store,
+    store: Store,
     ingest_date: date | None = None,
     require_all_olist: bool = True,
     progress: Progress | None = None,
@@ -250,9 +223,9 @@ def ingest(
         # Decide everything before writing anything.
         plan: list[tuple[RawFile, str, str]] = []  # file, status, key
         for f in checked:
-            mkey = manifest_key(f.entity, f.sha256)
-            if store.exists(mkey):
-                plan.append((f, "already_landed", json.loads(store.read_text(mkey))["key"]))
+            earlier = manifest.landed_before(store, f.entity, f.sha256)
+            if earlier is not None:
+                plan.append((f, "already_landed", earlier.key))
             elif store.exists(f.key):
                 raise PipelineError(
                     f"{f.relative}: a different file was already landed today at {f.key}; "
@@ -281,30 +254,8 @@ def ingest(
                 landed_at=now.isoformat(timespec="seconds"),
                 status=status,
             )
-            mkey = (
-                manifest_key(f.entity, f.sha256)
-                if status == "landed"
-                else f"{MANIFEST_PREFIX}/_noop/{f.entity}/{stamp}-{f.sha256[:16]}.json"
-            )
-            # The manifest is written after its file: a manifest always means "landed".
-            store.put_text(mkey, json.dumps(asdict(m), indent=2))
+            manifest.write(store, m, stamp)
             manifests.append(m)
             hooks.landed(f.relative, status)
-        landed_now = [m for m in manifests if m.status == "landed"]
-        if landed_now:
-            # One JSON-lines index per ingest run: the cleaning job reads these few files
-            # instead of one manifest object per landed file.
-            store.put_text(
-                f"{MANIFEST_INDEX_PREFIX}/{stamp}-{landed_now[0].sha256[:8]}.jsonl",
-                "".join(json.dumps(asdict(m)) + "\n" for m in landed_now),
-            )
+        manifest.write_index(store, stamp, [m for m in manifests if m.status == "landed"])
     return manifests
-
-
-def read_manifests(store) -> list[dict]:
-    """Manifests of landed files (not the no-op records)."""
-    return [
-        json.loads(store.read_text(k))
-        for k in store.list(MANIFEST_PREFIX)
-        if k.endswith(".json") and "/_noop/" not in k and "/_index/" not in k
-    ]

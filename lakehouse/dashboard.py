@@ -1,28 +1,33 @@
-"""`lakehouse dashboard`: one self-contained HTML file drawn from the curated marts.
+"""`lakehouse dashboard`: one self-contained HTML file drawn from the analytics marts.
 
-The file needs no server and no network: the data is embedded as JSON and the charts are
-SVG drawn by a small script in the page itself (no CDN, no chart library). Every chart
-marks itself `data-rendered="true"` once drawn, which the browser test checks.
+The charts are Plotly figures (hover, zoom, pan, PNG export), and the page inlines
+plotly.js from the installed `plotly` package: the file opens from disk with no server
+and no network. Every chart marks its section `data-rendered="true"` once Plotly has
+drawn it, which the browser test checks. Text from the data is escaped: labels go to
+Plotly as JSON (which it escapes for HTML), cards and tables through `html.escape`.
 
-Reads the local DuckDB warehouse that `lakehouse transform` builds (`<lake>/warehouse.duckdb`).
+Reads the local DuckDB warehouse that `lakehouse transform` builds; the marts' relation
+names come from dbt's manifest, so the page follows the project's schema settings.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from glue_etl.errors import PipelineError
-
-ANALYTICS = "main_analytics"
+from lakecore.errors import PipelineError
+from lakecore.lake import Lake
+from lakehouse import PROJECT_DIR, dbt_manifest
+from lakehouse.dashboard_charts import CHARTS, FIGURES, kpi_cards
 
 # One query per chart, on the analytics marts only: the dashboard shows what the marts
-# say, it computes nothing of its own beyond picking rows.
+# say and computes nothing of its own beyond picking rows. `{model}` is the relation.
 QUERIES: dict[str, str] = {
-    "kpis": f"""
+    "kpis": """
         select
             sum(order_count) as orders,
             sum(revenue_brl) as revenue_brl,
@@ -33,21 +38,21 @@ QUERIES: dict[str, str] = {
                 / nullif(sum(delivered_order_count), 0) as late_delivery_rate,
             min(date_day) as first_day,
             max(date_day) as last_day
-        from {ANALYTICS}.sales_daily_kpis
+        from {sales_daily_kpis}
     """,
-    "funnel": f"""
+    "funnel": """
         select
             sum(visit_count) as visit,
             sum(product_view_count) as product_view,
             sum(add_to_cart_count) as add_to_cart,
             sum(checkout_count) as checkout,
             sum(purchase_count) as purchase
-        from {ANALYTICS}.web_funnel_daily
+        from {web_funnel_daily}
     """,
-    "hourly": f"""
+    "hourly": """
         with top_categories as (
             select category_name_english
-            from {ANALYTICS}.sales_category_performance
+            from {sales_category_performance}
             order by revenue_brl desc, category_name_english
             limit 5
         )
@@ -55,13 +60,13 @@ QUERIES: dict[str, str] = {
             sales.category_name_english as category,
             cast(extract(hour from sales.sales_hour_at) as integer) as hour,
             sum(sales.revenue_brl) as revenue_brl
-        from {ANALYTICS}.sales_hourly_by_category as sales
+        from {sales_hourly_by_category} as sales
         inner join top_categories
             on sales.category_name_english = top_categories.category_name_english
         group by 1, 2
         order by 1, 2
     """,
-    "clv": f"""
+    "clv": """
         select
             clv.customer_unique_id,
             clv.state_code,
@@ -69,38 +74,48 @@ QUERIES: dict[str, str] = {
             clv.lifetime_revenue_brl,
             clv.average_order_value_brl,
             rfm.rfm_segment
-        from {ANALYTICS}.customer_lifetime_value as clv
-        left join {ANALYTICS}.customer_rfm_segments as rfm
+        from {customer_lifetime_value} as clv
+        left join {customer_rfm_segments} as rfm
             on clv.customer_unique_id = rfm.customer_unique_id
         order by clv.lifetime_revenue_brl desc, clv.customer_unique_id
         limit 15
     """,
-    "channels": f"""
+    "channels": """
         select traffic_source, session_count, conversion_rate, cart_abandonment_rate,
                revenue_per_session_brl, revenue_brl
-        from {ANALYTICS}.web_conversion_by_traffic_source
+        from {web_conversion_by_traffic_source}
         order by conversion_rate desc nulls last, traffic_source
     """,
-    "states": f"""
+    "states": """
         select state_code, state_name, region, order_count, revenue_brl
-        from {ANALYTICS}.sales_by_state
+        from {sales_by_state}
         order by state_code
     """,
-    "cohorts": f"""
+    "cohorts": """
         select cast(cohort_month as varchar) as cohort_month, months_since_first_order,
                cohort_customer_count, retention_rate
-        from {ANALYTICS}.customer_cohort_retention
+        from {customer_cohort_retention}
         where months_since_first_order <= 12
         order by cohort_month, months_since_first_order
     """,
-    "delay": f"""
+    "delay": """
         select delay_bucket, delay_bucket_order, delivered_order_count, average_review_score
-        from {ANALYTICS}.delivery_review_by_delay
+        from {delivery_review_by_delay}
         order by delay_bucket_order
     """,
 }
-
-CHARTS = ("funnel", "hourly", "clv", "channels", "states", "cohorts", "delay")
+MARTS = (
+    "sales_daily_kpis",
+    "web_funnel_daily",
+    "sales_category_performance",
+    "sales_hourly_by_category",
+    "customer_lifetime_value",
+    "customer_rfm_segments",
+    "web_conversion_by_traffic_source",
+    "sales_by_state",
+    "customer_cohort_retention",
+    "delivery_review_by_delay",
+)
 
 
 def _plain(value):
@@ -111,14 +126,29 @@ def _plain(value):
     return value
 
 
-def load_data(warehouse: Path) -> dict[str, list[dict]]:
-    """Run every chart's query against the warehouse; rows as JSON-ready dicts."""
+def relations(manifest_path: Path) -> dict[str, str]:
+    """Mart name -> its relation, from the manifest of the last dbt build."""
+    if not manifest_path.exists():
+        raise PipelineError(
+            f"no dbt manifest at {manifest_path}: run `lakehouse transform` (or `make demo`) first"
+        )
+    models = dbt_manifest.models(dbt_manifest.load(manifest_path))
+    missing = [m for m in MARTS if m not in models]
+    if missing:
+        raise PipelineError(f"the dbt project has no model {', '.join(missing)}")
+    return {m: models[m]["relation_name"] for m in MARTS}
+
+
+def load_data(lake: Lake, project_dir: Path = PROJECT_DIR) -> dict[str, list[dict]]:
+    """Run every chart's query against the lake's warehouse; rows as JSON-ready dicts."""
     import duckdb
 
+    warehouse = lake.warehouse
     if not warehouse.exists():
         raise PipelineError(
             f"no warehouse at {warehouse}: run `lakehouse transform` (or `make demo`) first"
         )
+    names = relations(project_dir / "target" / "manifest.json")
     # Same configuration as dbt-duckdb's connection, which may still be open in this
     # process (the CLI runs dbt in-process); the dashboard only reads.
     con = duckdb.connect(str(warehouse))
@@ -126,7 +156,7 @@ def load_data(warehouse: Path) -> dict[str, list[dict]]:
         data = {}
         for name, sql in QUERIES.items():
             try:
-                cursor = con.execute(sql)
+                cursor = con.execute(sql.format(**names))
             except duckdb.CatalogException as exc:
                 raise PipelineError(
                     f"the dashboard's {name} chart needs the analytics marts ({exc}); "
@@ -143,16 +173,53 @@ def load_data(warehouse: Path) -> dict[str, list[dict]]:
 
 
 def render(data: dict[str, list[dict]], generated_at: datetime | None = None) -> str:
-    """The dashboard page: the template with the data embedded."""
+    """The dashboard page: the template with the cards and the charts filled in."""
+    import plotly.io as pio
+    from plotly.offline import get_plotlyjs
+
     stamp = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    mark_rendered = (
+        "document.getElementById('{plot_id}').closest('section')"
+        ".setAttribute('data-rendered', 'true');"
+    )
+    charts = {}
+    for name in CHARTS:
+        figure = FIGURES[name](data.get(name, []))
+        if isinstance(figure, str):  # a table, or the note that the mart is empty
+            charts[name] = figure
+            continue
+        charts[name] = pio.to_html(
+            figure,
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=f"chart-{name}",
+            config={"displaylogo": False, "responsive": True},
+            post_script=mark_rendered,
+        )
+    kpis = (data.get("kpis") or [{}])[0]
+    values = {
+        "PLOTLYJS": get_plotlyjs(),
+        "GENERATED": html.escape(stamp),
+        "PERIOD": html.escape(_period(kpis)),
+        "KPIS": kpi_cards(kpis),
+        # The numbers behind the charts, for whoever wants them (JSON, safe in a script).
+        "DATA": json.dumps(data, separators=(",", ":")).replace("</", "<\\/"),
+        **{f"CHART_{name.upper()}": body for name, body in charts.items()},
+    }
     template = (Path(__file__).with_name("dashboard_template.html")).read_text(encoding="utf-8")
-    return template.replace("__DATA__", payload).replace("__GENERATED__", html.escape(stamp))
+    # One pass over the template: text inserted from the data is never scanned again.
+    return re.sub(r"__([A-Z_]+)__", lambda m: values[m.group(1)], template)
 
 
-def write_dashboard(lake: str, out: Path) -> Path:
+def _period(kpis: dict) -> str:
+    if kpis.get("first_day") and kpis.get("last_day"):
+        return f"Olist marketplace and website, {kpis['first_day']} to {kpis['last_day']}"
+    return "Olist marketplace and website"
+
+
+def write_dashboard(lake: Lake, out: Path, project_dir: Path = PROJECT_DIR) -> Path:
     """Write the dashboard of the lake's warehouse to `out`; returns the path."""
-    data = load_data(Path(lake) / "warehouse.duckdb")
+    data = load_data(lake, project_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render(data), encoding="utf-8")
     return out

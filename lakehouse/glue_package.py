@@ -2,10 +2,11 @@
 
 A Glue job takes its entry script (`--scriptLocation`) and the libraries it imports
 (`--extra-py-files`, a zip) from S3. This builds both from the working tree:
-  dist/glue/glue_etl.zip    the `glue_etl` package (transforms, contracts, IO, jobs)
+  dist/glue/glue_etl.zip    the `glue_etl` package (transforms, pipeline, IO, jobs) and
+                            the shared base `lakecore` it imports (contract, layout, storage)
   dist/glue/clean.py        the job script (a copy of glue_etl/jobs/clean.py)
-The zip holds only `glue_etl`: Glue 5.0 already provides Spark 3.5, boto3 and Python
-3.11, and `awsglue` is importable there, which switches the job to GlueContext.
+The zip holds only these two packages: Glue 5.0 already provides Spark 3.5, boto3 and
+Python 3.11, and `awsglue` is importable there, which switches the job to GlueContext.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import shutil
 import zipfile
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from lakehouse import PROJECT_DIR
+
 PACKAGE = "glue_etl"
+PACKAGES = (PACKAGE, "lakecore")  # glue_etl imports only itself and the shared base
 # Fixed timestamps make the zip byte-identical for identical sources.
 _EPOCH = (2020, 1, 1, 0, 0, 0)
 
@@ -26,7 +29,8 @@ def build(out_dir: Path) -> tuple[Path, Path]:
     archive = out_dir / f"{PACKAGE}.zip"
     sources = sorted(
         p
-        for p in (PROJECT_DIR / PACKAGE).rglob("*")
+        for package in PACKAGES
+        for p in (PROJECT_DIR / package).rglob("*")
         if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".properties")
     )
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:

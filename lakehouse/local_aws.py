@@ -13,7 +13,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 
-from glue_etl.errors import PipelineError
+from lakecore.errors import PipelineError
 
 REGION = "us-east-1"
 

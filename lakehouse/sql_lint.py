@@ -7,13 +7,13 @@ linting never needs data."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from glue_etl.errors import PipelineError
+from lakecore.errors import PipelineError
+from lakehouse.dbt_runner import example_profiles
 
 # The SQL that sqlfluff checks (macros are Jinja, checked through the models using them).
 SQL_PATHS = ("models", "tests/dbt", "analyses")
@@ -34,10 +34,8 @@ def sqlfluff(
         )
     scratch = project_dir / "target" / "sqlfluff"
     scratch.mkdir(parents=True, exist_ok=True)
-    profiles = project_dir / ".dbt"
-    if not (profiles / "profiles.yml").exists():
-        profiles.mkdir(exist_ok=True)
-        shutil.copyfile(project_dir / "profiles.example.yml", profiles / "profiles.yml")
+    # .sqlfluff points the dbt templater at .dbt/, the example profile's copy.
+    profiles = example_profiles(project_dir)
     env = {**os.environ, "DBT_PROFILES_DIR": str(profiles), "LAKEHOUSE_LAKE_ROOT": str(scratch)}
     env.pop("DBT_SCHEMA", None)
     env.pop("DBT_TARGET", None)

@@ -31,7 +31,7 @@ def spark():
 @pytest.fixture(scope="session")
 def tiny_raw(tmp_path_factory) -> Path:
     """A tiny generated Olist + clickstream delivery (read-only for tests)."""
-    from ingestion.generator import generate
+    from datagen.generate import generate
 
     out = tmp_path_factory.mktemp("generated")
     generate(out, scale=TINY_SCALE, seed=7)

@@ -3,8 +3,8 @@
 import pytest
 import sqlglot
 
-from glue_etl.schemas import DATASETS
 from ingestion import catalog
+from lakecore.contract import DATASETS
 from tests.python.conftest import PROJECT_DIR, run_cli
 
 LAKE = "s3://ecom-lake/prod"
@@ -49,7 +49,7 @@ def test_register_creates_databases_and_typed_partitioned_tables(aws_env):
     assert keys == ["year", "month", "day", "hour"]
 
     cleaned = glue.get_tables(DatabaseName="ecom_cleaned_db")["TableList"]
-    assert {t["Name"] for t in cleaned} == {*DATASETS, "item_latest", "run_log"}
+    assert {t["Name"] for t in cleaned} == {*DATASETS, "run_log"}
     # Registering again updates in place.
     assert len(catalog.register(glue, LAKE)) == len(tables)
 
@@ -94,8 +94,8 @@ def test_round_trip_ingest_to_s3_then_register(tiny_raw, aws_env):
     the files that landed (partition projection resolves to real prefixes)."""
     import boto3
 
-    from glue_etl.storage import S3Store
     from ingestion.land import ingest
+    from lakecore.storage import S3Store
 
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket="ecom-roundtrip")

@@ -4,12 +4,13 @@ import shutil
 
 import pytest
 
-from glue_etl.io import read_run_log
-from glue_etl.jobs.clean import run
-from glue_etl.schemas import DATASETS, RUN_LOG_COLUMNS
-from glue_etl.storage import LocalStore
+from glue_etl.audit import read_run_log
+from glue_etl.pipeline import run
 from glue_etl.transforms import cleaned_schema
 from ingestion.land import ingest
+from lakecore.contract import DATASETS, RUN_LOG_COLUMNS
+from lakecore.lake import Lake
+from lakecore.storage import LocalStore
 
 pytestmark = pytest.mark.spark
 
@@ -26,7 +27,9 @@ def _cleaned_rows(spark, lake, entity):
 
 
 def test_every_entity_balances_and_matches_the_manifests(spark, landed_lake):
-    rows = run(spark, str(landed_lake), ["orders", "order_reviews", "geolocation", "events"])
+    rows = run(
+        spark, Lake.open(str(landed_lake)), ["orders", "order_reviews", "geolocation", "events"]
+    )
     for r in rows:
         assert r.is_balanced, r
         assert r.raw_rows == r.landed_rows  # Spark read what landing counted
@@ -36,15 +39,15 @@ def test_every_entity_balances_and_matches_the_manifests(spark, landed_lake):
     reviews = next(r for r in rows if r.entity == "order_reviews")
     # Multi-line messages are one row each: Spark agrees with the csv module.
     assert reviews.raw_rows == reviews.landed_rows
-    logged = [r for r in read_run_log(str(landed_lake)) if r["run_id"] == rows[0].run_id]
+    logged = [r for r in read_run_log(Lake.open(str(landed_lake))) if r["run_id"] == rows[0].run_id]
     assert sorted(r["entity"] for r in logged) == sorted(r.entity for r in rows)
     # The run log carries exactly the columns the Glue table and the dbt source declare.
     assert all(list(r) == [name for name, _ in RUN_LOG_COLUMNS] for r in logged)
 
 
 def test_cleaned_files_have_the_contract_schema(spark, landed_lake):
-    """What the job writes is what the Glue catalog declares (glue_etl/schemas.py)."""
-    run(spark, str(landed_lake), ["order_items", "geolocation", "sellers"])
+    """What the job writes is what the Glue catalog declares (lakecore/contract.py)."""
+    run(spark, Lake.open(str(landed_lake)), ["order_items", "geolocation", "sellers"])
     for entity in ("order_items", "geolocation", "sellers"):
         written = spark.read.parquet(f"{landed_lake}/cleaned/{entity}").schema
         expected = cleaned_schema(DATASETS[entity])
@@ -52,14 +55,14 @@ def test_cleaned_files_have_the_contract_schema(spark, landed_lake):
 
 
 def test_all_means_every_entity_with_landed_files(spark, landed_lake):
-    rows = run(spark, str(landed_lake), None)
+    rows = run(spark, Lake.open(str(landed_lake)), None)
     assert {r.entity for r in rows} == set(DATASETS)
 
 
 def test_rerun_gives_the_same_rows(spark, landed_lake):
-    run(spark, str(landed_lake), ["orders", "events"])
+    run(spark, Lake.open(str(landed_lake)), ["orders", "events"])
     first = _cleaned_rows(spark, landed_lake, "orders"), _cleaned_rows(spark, landed_lake, "events")
-    run(spark, str(landed_lake), ["orders", "events"])
+    run(spark, Lake.open(str(landed_lake)), ["orders", "events"])
     second = (
         _cleaned_rows(spark, landed_lake, "orders"),
         _cleaned_rows(spark, landed_lake, "events"),
@@ -82,7 +85,7 @@ def test_bad_rows_are_quarantined_and_still_balance(spark, tiny_raw, tmp_path):
     items.write_text("\n".join([*good, *bad]) + "\n")
     lake = tmp_path / "lake"
     ingest(delivery, LocalStore(str(lake)))
-    (row,) = run(spark, str(lake), ["order_items"])
+    (row,) = run(spark, Lake.open(str(lake)), ["order_items"])
     assert row.is_balanced
     assert row.raw_rows == len(good) - 1 + len(bad)
     assert row.quarantined_rows == 4
@@ -115,7 +118,7 @@ def test_events_from_both_feeds_are_deduplicated_and_balance(spark, tiny_raw, tm
             stream_events += sum(1 for line in fh if line.strip())
     lake = tmp_path / "lake"
     ingest(delivery, LocalStore(str(lake)))
-    (row,) = run(spark, str(lake), ["events"])
+    (row,) = run(spark, Lake.open(str(lake)), ["events"])
     assert row.is_balanced, row
     assert row.landed_rows == row.raw_rows
     assert row.quarantined_rows == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from glue_etl.errors import PipelineError
+from lakecore.errors import PipelineError
 from lakehouse import cli
 from tests.python.conftest import run_cli
 
@@ -70,3 +70,22 @@ def test_wrong_python_is_refused(monkeypatch):
     monkeypatch.setattr(sys, "version_info", (3, 9, 18, "final", 0))
     with pytest.raises(PipelineError, match=r"Python 3.9 found; this project needs Python 3.11"):
         cli.check_python()
+
+
+def test_clean_on_an_s3_lake_is_one_clear_line(tmp_path):
+    """Local Spark has no S3 connector yet: the command says so before starting Spark,
+    instead of ending in Java's `No FileSystem for scheme "s3"`."""
+    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+           "AWS_DEFAULT_REGION": "us-east-1"}  # fmt: skip
+    line = _one_error_line(run_cli("--lake", "s3://bucket/x", "clean", env=env))
+    assert "--lake s3://bucket/x" in line and "S3 lake" in line
+
+
+def test_a_lake_that_is_neither_a_folder_nor_s3(tmp_path):
+    line = _one_error_line(run_cli("--lake", "gs://bucket/x", "clean"))
+    assert "a lake is a local folder or s3://bucket/prefix" in line
+
+
+def test_generate_with_a_scale_of_zero_or_less(tmp_path):
+    line = _one_error_line(run_cli("generate", "--scale", "-1", "--out", str(tmp_path / "g")))
+    assert "--scale -1.0: pass a number greater than 0" in line

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from ingestion.csv_format import BARE, ID, QUOTED, TEXT, ZIP, format_value, write_csv
+from datagen.csv_format import BARE, ID, QUOTED, TEXT, ZIP, format_value, write_csv
 
 
 @pytest.mark.parametrize(

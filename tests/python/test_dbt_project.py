@@ -1,40 +1,37 @@
 """The dbt project's own rules, checked on the parsed manifest (no warehouse needed):
 every model and column is described, every model has a primary-key test, every enum
-column of a model is tested with accepted_values, and the core marts have enforced
-contracts."""
+column of a model is tested with accepted_values (with the contract's values), the
+sources read the lake's layout, and the core marts have enforced contracts."""
 
-import json
-import os
-import shutil
+import csv
+from pathlib import Path
 
 import pytest
 
+from lakecore import layout
+from lakecore.contract import DATASETS, EVENT_TYPES
+from lakecore.lake import Lake
 from lakehouse.dbt_manifest import models as _models
 from lakehouse.dbt_manifest import primary_key
 from lakehouse.dbt_manifest import tests_by_model as _tests_by_model
+from lakehouse.dbt_runner import Dbt
 from tests.python.conftest import PROJECT_DIR
 
 ENUMS = {"order_status", "payment_type", "event_type", "device_type", "traffic_source", "region"}
 
 
 @pytest.fixture(scope="module")
-def manifest(tmp_path_factory) -> dict:
-    from dbt.cli.main import dbtRunner
+def parse_lake(tmp_path_factory) -> Lake:
+    """The (empty) lake the project is parsed against."""
+    return Lake.open(str(tmp_path_factory.mktemp("dbt_target")))
 
-    target = tmp_path_factory.mktemp("dbt_target")
-    profiles = tmp_path_factory.mktemp("profiles")
-    shutil.copyfile(PROJECT_DIR / "profiles.example.yml", profiles / "profiles.yml")
-    os.environ.setdefault("LAKEHOUSE_LAKE_ROOT", str(target))
-    cwd = os.getcwd()
-    os.chdir(PROJECT_DIR)
-    try:
-        result = dbtRunner().invoke(
-            ["parse", "--target-path", str(target), "--profiles-dir", str(profiles)]
-        )
-    finally:
-        os.chdir(cwd)
+
+@pytest.fixture(scope="module")
+def manifest(parse_lake) -> dict:
+    dbt = Dbt(parse_lake, target_path=Path(parse_lake.root))
+    result = dbt.invoke(["parse"])
     assert result.success, result.exception
-    return json.loads((target / "manifest.json").read_text())
+    return dbt.manifest()
 
 
 def test_every_model_and_column_is_described(manifest):
@@ -122,3 +119,56 @@ def test_every_analytics_mart_has_a_business_rule_test(manifest):
         and not any((t.get("test_metadata") or {}).get("name") in rules for t in tests.get(m, []))
     ]  # fmt: skip
     assert not missing
+
+
+def _seed_values() -> dict[str, set[str]]:
+    """Seed column -> its values, for every seed file."""
+    values: dict[str, set[str]] = {}
+    for path in sorted((PROJECT_DIR / "seeds").glob("*.csv")):
+        with open(path, newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                for column, value in row.items():
+                    values.setdefault(column, set()).add(value)
+    return values
+
+
+def test_accepted_values_are_the_contracts(manifest):
+    """Allowed values are typed once: every accepted_values list on a column the dataset
+    contract enumerates equals the contract's values, and one on a column a seed defines
+    (region, funnel step) equals the seed's (plus the unknown member's label)."""
+    contract = {c: set(v) for ds in DATASETS.values() for c, v in ds.enums.items()}
+    seeds = _seed_values()
+    compared, wrong = 0, []
+    for node in manifest["nodes"].values():
+        meta = node.get("test_metadata") or {}
+        if meta.get("name") != "accepted_values":
+            continue
+        column = node["column_name"]
+        values = {str(v) for v in meta["kwargs"]["values"]}
+        seed_column = next((c for c in seeds if column == c or column.endswith(f"_{c}")), None)
+        if column in contract:
+            expected = contract[column]
+        elif seed_column:
+            expected, values = seeds[seed_column], values - {"Unknown"}
+        else:
+            continue  # a value set the model itself defines (segments, buckets, classes)
+        compared += 1
+        if values != expected:
+            wrong.append(f"{node['name']}: {sorted(values)} != {sorted(expected)}")
+    assert not wrong, "\n".join(wrong)
+    assert compared >= 15  # the checker did find the lists it is about
+    assert seeds["event_type"] == set(EVENT_TYPES)  # funnel_steps maps every event type
+
+
+def test_sources_read_the_lake_layout(manifest, parse_lake):
+    """DuckDB reads each cleaned table where the cleaning job writes it, and the run log
+    where the job appends it (lakecore.layout), under the lake dbt runs on."""
+    for source in manifest["sources"].values():
+        # dbt-duckdb fills the source's attributes into the template when it reads.
+        location = source["config"]["meta"]["external_location"].replace("{name}", source["name"])
+        prefix = (
+            layout.RUN_LOG
+            if source["source_name"] == "lakehouse_audit"
+            else layout.cleaned_prefix(source["name"])
+        )
+        assert f"'{parse_lake.uri(prefix)}/" in location, (source["unique_id"], location)

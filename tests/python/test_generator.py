@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from glue_etl.schemas import DATASETS, STREAM_FOLDER
-from ingestion.generator import CATEGORY_TRANSLATIONS, PRICE_PROPERTY, generate
+from datagen.catalog import PRICE_PROPERTY
+from datagen.clickstream import STREAM_FOLDER
+from datagen.generate import generate
+from datagen.olist_reference import CATEGORY_TRANSLATIONS
+from lakecore.contract import DATASETS
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -247,3 +250,14 @@ def test_order_item_prices_follow_the_price_history(scale_005):
         # purchase week's snapshot.
         candidates = [price for t, price in changes if t <= when + 7 * 86400_000]
         assert float(item["price"]) in candidates
+
+
+def test_weighted_values_must_be_the_contracts():
+    """The generator names values only to weight them: one the contract does not allow
+    (a typo, a value dropped from the contract) fails when the module loads."""
+    from datagen.rows import allowed
+    from lakecore.contract import ORDER_STATUSES
+
+    assert allowed({"delivered": 3, "canceled": 1}, ORDER_STATUSES, "order_status")
+    with pytest.raises(ValueError, match=r"order_status: \['delivred'\] are not allowed"):
+        allowed({"delivred": 3}, ORDER_STATUSES, "order_status")

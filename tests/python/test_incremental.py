@@ -8,10 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from glue_etl.io import read_run_log
-from glue_etl.jobs.clean import run
-from glue_etl.storage import LocalStore
+from glue_etl.audit import read_run_log
+from glue_etl.pipeline import run
 from ingestion.land import ingest
+from lakecore.lake import Lake
+from lakecore.storage import LocalStore
 
 pytestmark = pytest.mark.spark
 
@@ -24,16 +25,20 @@ def test_new_day_is_merged_and_matches_a_full_refresh(spark, tiny_raw, tmp_path)
     lake = tmp_path / "lake"
     store = LocalStore(str(lake))
     ingest(tiny_raw, store, ingest_date=date(2026, 11, 20))
-    first = {r.entity: r for r in run(spark, str(lake), ["events", "orders", "geolocation"])}
+    first = {
+        r.entity: r for r in run(spark, Lake.open(str(lake)), ["events", "orders", "geolocation"])
+    }
     assert first["events"].raw_rows > 0
 
     def run_log():
-        return [SimpleNamespace(**r) for r in read_run_log(str(lake))]
+        return [SimpleNamespace(**r) for r in read_run_log(Lake.open(str(lake)))]
 
     assert {r.entity for r in run_log()} == {"events", "orders", "geolocation"}
 
     # Nothing new: a no-op that reads nothing and adds nothing to the run log.
-    again = {r.entity: r for r in run(spark, str(lake), ["events", "orders", "geolocation"])}
+    again = {
+        r.entity: r for r in run(spark, Lake.open(str(lake)), ["events", "orders", "geolocation"])
+    }
     assert all(r.raw_files == 0 and r.raw_rows == 0 and r.is_balanced for r in again.values())
     assert len(run_log()) == 3
 
@@ -56,7 +61,7 @@ def test_new_day_is_merged_and_matches_a_full_refresh(spark, tiny_raw, tmp_path)
     mtimes = {p: p.stat().st_mtime_ns for p in (lake / "cleaned" / "events").rglob("*.parquet")}
     ingest(day2, store, ingest_date=date(2026, 11, 21), require_all_olist=False)
 
-    (inc,) = run(spark, str(lake), ["events"])
+    (inc,) = run(spark, Lake.open(str(lake)), ["events"])
     assert inc.raw_files == 1 and inc.raw_rows == 5  # only the new file was read
     logged = [r for r in run_log() if r.run_id == inc.run_id]
     assert [(r.entity, r.raw_files, r.raw_rows) for r in logged] == [("events", 1, 5)]
@@ -83,13 +88,13 @@ def test_new_day_is_merged_and_matches_a_full_refresh(spark, tiny_raw, tmp_path)
             w.writerow(row)
         w.writerow(row)  # the same event twice in one delivery
     ingest(day3, store, ingest_date=date(2026, 11, 22), require_all_olist=False)
-    (fresh,) = run(spark, str(lake), ["events"])
+    (fresh,) = run(spark, Lake.open(str(lake)), ["events"])
     assert fresh.raw_rows == 5 and fresh.cleaned_rows == 4 and fresh.duplicate_rows == 1
     assert fresh.is_balanced
     assert (lake / "cleaned" / "events" / "event_date=2018-10-19").is_dir()
 
     incremental = _events(spark, lake)
-    (full,) = run(spark, str(lake), ["events"], full_refresh=True)
+    (full,) = run(spark, Lake.open(str(lake)), ["events"], full_refresh=True)
     assert full.is_balanced
     assert _events(spark, lake) == incremental
 
@@ -97,8 +102,8 @@ def test_new_day_is_merged_and_matches_a_full_refresh(spark, tiny_raw, tmp_path)
 def test_full_refresh_rebuilds_after_a_deleted_cleaned_table(spark, tiny_raw, tmp_path):
     lake = tmp_path / "lake"
     ingest(tiny_raw, LocalStore(str(lake)))
-    (first,) = run(spark, str(lake), ["orders"])
+    (first,) = run(spark, Lake.open(str(lake)), ["orders"])
     shutil.rmtree(lake / "cleaned" / "orders")
-    (rebuilt,) = run(spark, str(lake), ["orders"])  # the bookmark alone is not trusted
+    (rebuilt,) = run(spark, Lake.open(str(lake)), ["orders"])  # the bookmark alone is not trusted
     assert rebuilt.raw_rows == first.raw_rows
     assert rebuilt.cleaned_rows == first.cleaned_rows

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from glue_etl.errors import PipelineError
-from glue_etl.storage import LocalStore, S3Store
-from ingestion.land import MANIFEST_PREFIX, ingest, read_manifests
+from ingestion.land import ingest
+from lakecore.errors import PipelineError
+from lakecore.layout import MANIFESTS as MANIFEST_PREFIX
+from lakecore.manifest import read_all as read_manifests
+from lakecore.storage import LocalStore, S3Store
 
 
 @pytest.fixture
@@ -182,7 +184,7 @@ def test_large_files_upload_in_parts(tmp_path, aws_env):
     end in -<parts>), and arrive byte for byte."""
     import boto3
 
-    from ingestion.generator import generate
+    from datagen.generate import generate
 
     generate(tmp_path / "d", scale=0.03, seed=1)
     only = tmp_path / "only"

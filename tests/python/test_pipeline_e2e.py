@@ -3,13 +3,14 @@ generate -> ingest -> Spark clean -> dbt build on DuckDB -> dbt docs generate.
 Run twice: the second run lands nothing new and every table keeps its rows."""
 
 import json
-import os
 
 import duckdb
 import pytest
 from pyspark.sql import functions as F
 
+from lakecore.lake import Lake
 from lakehouse import cli
+from lakehouse.dbt_runner import Dbt
 from tests.python.conftest import PROJECT_DIR, TINY_SCALE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.spark]
@@ -69,7 +70,7 @@ def test_demo_end_to_end_and_idempotent(spark, tmp_path, capsys):
     assert (PROJECT_DIR / "target" / "catalog.json").exists()
 
     # The analyses (the showcase queries, on the curated models) compile and run.
-    cli.run_dbt(["compile", "--select", "resource_type:analysis"], str(lake))
+    Dbt(Lake.open(str(lake))).invoke(["compile", "--select", "resource_type:analysis"])
     compiled = sorted((PROJECT_DIR / "target" / "compiled").rglob("analyses/*.sql"))
     assert len(compiled) >= 6
     con = duckdb.connect(str(lake / "warehouse.duckdb"))
@@ -129,8 +130,6 @@ def _a_broken_join_fails_a_test(lake, tmp_path) -> None:
     passing quietly."""
     import shutil
 
-    from dbt.cli.main import dbtRunner
-
     project = tmp_path / "broken_project"
     shutil.copytree(
         PROJECT_DIR,
@@ -142,16 +141,10 @@ def _a_broken_join_fails_a_test(lake, tmp_path) -> None:
     join = "on orders.customer_id = customers.customer_id"
     assert join in sql
     model.write_text(sql.replace(join, "on orders.order_id = customers.customer_id"))
-    os.environ.update(cli.dbt_env(str(lake), "local"))
+    dbt = Dbt(Lake.open(str(lake)), project, target_path=project / "target")
 
     def build(*extra: str) -> set[str]:
-        result = dbtRunner().invoke(
-            [
-                *("build", "--select", "fct_orders", *extra),
-                *("--project-dir", str(project), "--profiles-dir", str(PROJECT_DIR / ".dbt")),
-                *("--target-path", str(project / "target")),
-            ]
-        )
+        result = dbt.invoke(["build", "--select", "fct_orders", *extra])
         assert not result.success
         return {r.node.name for r in result.result.results if str(r.status) == "fail"}
 
@@ -167,8 +160,8 @@ def test_the_real_download_alone_builds(spark, tiny_raw, tmp_path):
     tables are created empty with their contract schema, and every model builds."""
     import shutil
 
-    from glue_etl.schemas import DATASETS
     from glue_etl.transforms import cleaned_schema
+    from lakecore.contract import DATASETS
 
     delivery = tmp_path / "kaggle"
     delivery.mkdir()
@@ -200,7 +193,7 @@ def test_incremental_event_facts_match_a_full_refresh(spark, tmp_path, capsys):
     import csv
     from datetime import datetime, timedelta
 
-    from glue_etl.schemas import DATASETS
+    from lakecore.contract import DATASETS
 
     lake = tmp_path / "lake"
     assert cli.main(_demo_args(tmp_path, seed=8)) == 0

@@ -1,5 +1,5 @@
 -- Olist zip prefix coordinates; cleaned to one point per prefix. Cleaned: typed, validated, deduplicated.
--- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
+-- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
 CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_cleaned_db`.`geolocation` (
     `geolocation_zip_code_prefix` string,
     `geolocation_lat` double,

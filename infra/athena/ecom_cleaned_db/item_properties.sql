@@ -1,5 +1,5 @@
 -- Catalog change log (Retailrocket format): a property's value is written at a weekly snapshot only when it changed. Cleaned: typed, validated, deduplicated.
--- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
+-- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
 CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_cleaned_db`.`item_properties` (
     `timestamp` bigint,
     `itemid` bigint,

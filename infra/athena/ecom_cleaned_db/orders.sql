@@ -1,5 +1,5 @@
 -- Olist orders. Cleaned: typed, validated, deduplicated.
--- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
+-- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
 CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_cleaned_db`.`orders` (
     `order_id` string,
     `customer_id` string,

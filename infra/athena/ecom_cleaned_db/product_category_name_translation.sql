@@ -1,5 +1,5 @@
 -- Olist category name translation (Portuguese -> English). Cleaned: typed, validated, deduplicated.
--- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
+-- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
 CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_cleaned_db`.`product_category_name_translation` (
     `product_category_name` string,
     `product_category_name_english` string,

@@ -1,5 +1,5 @@
 -- ETL run log: one row per entity per cleaning run that read raw files, with the reconciliation.
--- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
+-- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
 CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_cleaned_db`.`run_log` (
     `run_id` string,
     `entity` string,

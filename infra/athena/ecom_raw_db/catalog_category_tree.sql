@@ -1,5 +1,5 @@
 -- Catalog category tree: department -> group -> category. Raw CSV as landed.
--- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
+-- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
 CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`catalog_category_tree` (
     `categoryid` string,
     `parentid` string

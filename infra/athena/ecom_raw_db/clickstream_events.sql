@@ -1,5 +1,5 @@
 -- Website clickstream events (CSV export and Firehose feed). Raw CSV as landed.
--- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
+-- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
 CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`clickstream_events` (
     `event_id` string,
     `session_id` string,

@@ -1,5 +1,5 @@
 -- Clickstream events as Kinesis Firehose delivers them: gzip JSON lines.
--- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
+-- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
 CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`clickstream_events_stream` (
     `event_id` string,
     `event_type` string,

@@ -1,5 +1,5 @@
 -- Olist customers: one customer_id per order. Raw CSV as landed.
--- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
+-- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
 CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`olist_customers` (
     `customer_id` string,
     `customer_unique_id` string,

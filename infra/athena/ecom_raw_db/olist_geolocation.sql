@@ -1,5 +1,5 @@
 -- Olist zip prefix coordinates; cleaned to one point per prefix. Raw CSV as landed.
--- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
+-- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
 CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`olist_geolocation` (
     `geolocation_zip_code_prefix` string,
     `geolocation_lat` string,

@@ -1,5 +1,5 @@
 -- Olist order items. Raw CSV as landed.
--- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
+-- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
 CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`olist_order_items` (
     `order_id` string,
     `order_item_id` string,

@@ -1,5 +1,5 @@
 -- Olist order reviews (review_id alone is not unique). Raw CSV as landed. Multi-line review messages need the cleaned table; OpenCSVSerde reads one line per row.
--- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
+-- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
 CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`olist_order_reviews` (
     `review_id` string,
     `order_id` string,

@@ -1,5 +1,5 @@
 -- Olist sellers. Raw CSV as landed.
--- Generated from glue_etl/schemas.py by `lakehouse catalog`; do not edit.
+-- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
 CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`olist_sellers` (
     `seller_id` string,
     `seller_zip_code_prefix` string,

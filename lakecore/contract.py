@@ -1,21 +1,43 @@
-"""Raw-file contracts: which files arrive, their exact headers and the typed columns.
+"""The dataset contract: which raw files arrive, their exact headers, the typed columns
+of the cleaned tables, the values a column may take, and how each entity is cleaned.
 
-This module is the single source of truth shared by the generator and the landing code
-(`ingestion/`) and by the cleaning jobs (`glue_etl/`). It is plain Python (no pyspark
-import) so that ingestion can use it without starting Spark and so that it ships inside
-the Glue `--extra-py-files` archive unchanged.
+The single source of truth for landing (`ingestion/`), the data generator (`datagen/`),
+the cleaning job (`glue_etl/`), the Glue catalog and the dbt tests (a test checks that
+every `accepted_values` list in the dbt YAML equals the contract's values). What differs
+between entities is declared here as fields (`dedup`, `tie_breakers`, `coordinates`,
+`multiline`, derived columns with their `derivation`), never as `if entity == ...`
+branches in the code that reads the contract.
 
 Logical types: `string`, `int`, `bigint`, `double`, `decimal` (12,2), `decimal18`
 (18,3), `timestamp`, `boolean`, `date`. Money is `decimal(12,2)` in BRL.
 
 A dataset's cleaned table has its typed raw columns, then the columns cleaning derives
 (`derived`), then `ingest_date` (lineage); `partition_by` columns are among the derived
-ones and become the table's partition keys.
+ones and become the table's partition keys, last.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+# How a derived column is computed from its `source` column (see glue_etl/transforms.py):
+#   normalized_text  lowercase, accents removed, inner whitespace collapsed
+#   year_month       `yyyy-MM` of a timestamp
+#   date             the calendar date of a timestamp (UTC)
+#   epoch_millis     a timestamp from epoch milliseconds
+#   n_number         Retailrocket's `n`-prefixed number (`n15360.000`), else null
+#   aggregate        produced by the entity's dedup rule, not from one row
+Derivation = Literal[
+    "normalized_text", "year_month", "date", "epoch_millis", "n_number", "aggregate"
+]
+
+# How rows that share a primary key become one (see glue_etl/transforms.py):
+#   latest        keep the row landed last (then the `tie_breakers`, then the greatest values)
+#   median_point  drop exact duplicates, then one row per key: the median of the points
+#                 inside `coordinates`' bounding box, the most frequent other values, and
+#                 the number of points. Aggregates across files: new files rebuild it.
+Dedup = Literal["latest", "median_point"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +47,9 @@ class Column:
     # Raw name in the file when it differs from the cleaned name (kept for the real
     # misspelled Olist headers such as `product_name_lenght`).
     raw_name: str | None = None
+    # Derived columns only: how cleaning computes it, and from which column.
+    derivation: Derivation | None = None
+    source: str | None = None
 
     @property
     def source_name(self) -> str:
@@ -57,8 +82,15 @@ class Dataset:
     feeds: tuple[str, ...] = ()
     # Column -> regular expression a present value must match (zip prefixes, states).
     patterns: dict[str, str] = field(default_factory=dict)
-    # False: cleaning aggregates across all raw rows, so new files mean a full rebuild.
-    incremental: bool = True
+    # Quoted values may hold line breaks (review messages): the CSV reader must read
+    # records across lines, and a line-based reader (Athena's OpenCSVSerde) cannot.
+    multiline: bool = False
+    dedup: Dedup = "latest"
+    # Columns that decide which duplicate survives before the landing date, latest
+    # value first (a review keeps its latest answer).
+    tie_breakers: tuple[str, ...] = ()
+    # (latitude, longitude) columns whose point must lie inside Brazil.
+    coordinates: tuple[str, str] | None = None
 
     @property
     def file_names(self) -> tuple[str, ...]:
@@ -69,6 +101,11 @@ class Dataset:
         return tuple(c.source_name for c in self.columns)
 
     @property
+    def incremental(self) -> bool:
+        """False when cleaning aggregates across all raw rows (new files mean a rebuild)."""
+        return self.dedup == "latest"
+
+    @property
     def cleaned_columns(self) -> tuple[Column, ...]:
         """The cleaned table's columns in order (partition columns last)."""
         derived = tuple(c for c in self.derived if c.name not in self.partition_by)
@@ -76,20 +113,18 @@ class Dataset:
         return (*self.columns, *derived, Column("ingest_date", "date"), *parts)
 
     def column(self, name: str) -> Column:
-        for c in self.columns:
+        for c in (*self.columns, *self.derived):
             if c.name == name:
                 return c
         raise KeyError(name)
 
 
 def _cols(*specs: str | tuple[str, str] | tuple[str, str, str]) -> tuple[Column, ...]:
-    out = []
-    for s in specs:
-        if isinstance(s, str):
-            out.append(Column(s))
-        else:
-            out.append(Column(*s))
-    return tuple(out)
+    return tuple(Column(s) if isinstance(s, str) else Column(*s) for s in specs)
+
+
+def _normalized(column: str) -> Column:
+    return Column(f"{column}_normalized", derivation="normalized_text", source=column)
 
 
 ORDER_STATUSES = (
@@ -103,6 +138,7 @@ ORDER_STATUSES = (
     "approved",
 )
 PAYMENT_TYPES = ("credit_card", "boleto", "voucher", "debit_card", "not_defined")
+REVIEW_SCORES = ("1", "2", "3", "4", "5")
 EVENT_TYPES = ("page_view", "view_product", "add_to_cart", "checkout", "purchase")
 DEVICE_TYPES = ("desktop", "mobile", "tablet")
 TRAFFIC_SOURCES = ("organic", "paid_search", "social", "email", "direct", "referral")
@@ -129,23 +165,9 @@ STREAM_COLUMNS: tuple[tuple[str, str], ...] = (
     ("order", "struct<order_id:string>"),
     ("session", "struct<device_type:string,traffic_source:string>"),
 )
-STREAM_FOLDER = "clickstream_stream"  # generator output folder for the JSON feed
 STREAM_ENTITY = "events_stream"  # the feed's name in the raw zone and the manifests
 ZIP_PATTERN = r"^[0-9]{5}$"
 STATE_PATTERN = r"^[A-Z]{2}$"
-
-# The latest value of each catalog property per item, pivoted from the cleaned change
-# log (cleaned/item_latest): what dim_product reads as "current price/availability".
-ITEM_LATEST_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("itemid", "bigint"),
-    ("olist_product_id", "string"),
-    ("categoryid", "bigint"),
-    ("price", "decimal"),
-    ("is_available", "boolean"),
-    ("price_changed_at", "timestamp"),
-    ("availability_changed_at", "timestamp"),
-    ("last_changed_at", "timestamp"),
-)
 
 DATASETS: dict[str, Dataset] = {
     d.entity: d
@@ -165,7 +187,7 @@ DATASETS: dict[str, Dataset] = {
             description="Olist customers: one customer_id per order.",
             required=("customer_id", "customer_unique_id"),
             patterns={"customer_zip_code_prefix": ZIP_PATTERN, "customer_state": STATE_PATTERN},
-            derived=(Column("customer_city_normalized"),),
+            derived=(_normalized("customer_city"),),
         ),
         Dataset(
             entity="geolocation",
@@ -182,8 +204,12 @@ DATASETS: dict[str, Dataset] = {
             description="Olist zip prefix coordinates; cleaned to one point per prefix.",
             required=("geolocation_zip_code_prefix", "geolocation_lat", "geolocation_lng"),
             patterns={"geolocation_zip_code_prefix": ZIP_PATTERN},
-            incremental=False,
-            derived=(Column("geolocation_points", "bigint"), Column("geolocation_city_normalized")),
+            dedup="median_point",
+            coordinates=("geolocation_lat", "geolocation_lng"),
+            derived=(
+                Column("geolocation_points", "bigint", derivation="aggregate"),
+                _normalized("geolocation_city"),
+            ),
         ),
         Dataset(
             entity="order_items",
@@ -234,7 +260,9 @@ DATASETS: dict[str, Dataset] = {
             primary_key=("review_id", "order_id"),
             description="Olist order reviews (review_id alone is not unique).",
             required=("review_id", "order_id", "review_score"),
-            enums={"review_score": ("1", "2", "3", "4", "5")},
+            enums={"review_score": REVIEW_SCORES},
+            multiline=True,
+            tie_breakers=("review_answer_timestamp",),
         ),
         Dataset(
             entity="orders",
@@ -254,7 +282,13 @@ DATASETS: dict[str, Dataset] = {
             required=("order_id", "customer_id", "order_purchase_timestamp"),
             description="Olist orders.",
             enums={"order_status": ORDER_STATUSES},
-            derived=(Column("order_purchase_year_month"),),
+            derived=(
+                Column(
+                    "order_purchase_year_month",
+                    derivation="year_month",
+                    source="order_purchase_timestamp",
+                ),
+            ),
             partition_by=("order_purchase_year_month",),
         ),
         Dataset(
@@ -285,7 +319,7 @@ DATASETS: dict[str, Dataset] = {
             description="Olist sellers.",
             required=("seller_id",),
             patterns={"seller_zip_code_prefix": ZIP_PATTERN, "seller_state": STATE_PATTERN},
-            derived=(Column("seller_city_normalized"),),
+            derived=(_normalized("seller_city"),),
         ),
         Dataset(
             entity="product_category_name_translation",
@@ -323,7 +357,10 @@ DATASETS: dict[str, Dataset] = {
             },
             description="Website clickstream events (CSV export and Firehose feed).",
             feeds=(STREAM_ENTITY,),
-            derived=(Column("customer_city_normalized"), Column("event_date", "date")),
+            derived=(
+                _normalized("customer_city"),
+                Column("event_date", "date", derivation="date", source="event_ts"),
+            ),
             partition_by=("event_date",),
         ),
         Dataset(
@@ -336,7 +373,10 @@ DATASETS: dict[str, Dataset] = {
             description="Catalog change log (Retailrocket format): a property's value is "
             "written at a weekly snapshot only when it changed.",
             required=("timestamp", "itemid", "property"),
-            derived=(Column("changed_at", "timestamp"), Column("value_number", "decimal18")),
+            derived=(
+                Column("changed_at", "timestamp", derivation="epoch_millis", source="timestamp"),
+                Column("value_number", "decimal18", derivation="n_number", source="value"),
+            ),
         ),
         Dataset(
             entity="category_tree",
@@ -349,13 +389,6 @@ DATASETS: dict[str, Dataset] = {
         ),
     )
 }
-
-# The `_audit` zone, written through the lake's store (glue_etl/storage.py) by landing
-# and by the cleaning job: small JSON files, never read by Spark.
-MANIFEST_PREFIX = "_audit/manifests"  # <entity>/<sha256[:16]>.json per landed file
-MANIFEST_INDEX_PREFIX = f"{MANIFEST_PREFIX}/_index"  # one JSON-lines index per ingest run
-STATE_PREFIX = "_audit/state"  # the cleaning job's bookmark per entity
-RUN_LOG_PREFIX = "_audit/run_log"  # one JSON-lines file per cleaning run
 
 # The ETL run log: one row per entity per cleaning run that read raw files.
 RUN_LOG_COLUMNS: tuple[tuple[str, str], ...] = (

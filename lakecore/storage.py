@@ -1,5 +1,6 @@
 """The lake's storage: a local folder or an S3 prefix behind one small interface. Landing
-writes the raw zone through it and the cleaning job lists the raw zone with it.
+writes the raw zone and its manifests through it; the cleaning job lists the raw zone and
+keeps its bookmarks and run log with it.
 
 Paths inside the lake are always `/`-separated keys relative to the lake root
 (`raw/olist/ingest_date=2026-11-21/olist_orders_dataset.csv`), so the same landing code

@@ -1,0 +1,160 @@
+"""The catalog feed, in the Retailrocket format: a category tree (department -> group ->
+category over the Olist categories) and an item property change log of weekly snapshots
+(price `790` as `n`-prefixed numbers, `available`, `categoryid`, the Olist product id and
+a hashed-token property), split in two files like the original. Order-item prices in the
+Olist files follow each product's weekly price history drawn here."""
+
+from __future__ import annotations
+
+import random
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from lakecore.contract import DATASETS
+
+# The catalog's department -> group tree over the Olist categories (first match wins).
+CATEGORY_TREE_RULES: tuple[tuple[str, str, str], ...] = (
+    ("moveis_", "home", "furniture"),
+    ("construcao_", "home", "home_improvement"),
+    ("casa_construcao", "home", "home_improvement"),
+    ("ferramentas_jardim", "home", "home_improvement"),
+    ("climatizacao", "home", "home_improvement"),
+    ("sinalizacao", "home", "home_improvement"),
+    ("cama_mesa_banho", "home", "bed_bath_kitchen"),
+    ("utilidades_domesticas", "home", "bed_bath_kitchen"),
+    ("la_cuisine", "home", "bed_bath_kitchen"),
+    ("casa_conforto", "home", "bed_bath_kitchen"),
+    ("portateis_", "home", "bed_bath_kitchen"),
+    ("eletroportateis", "home", "bed_bath_kitchen"),
+    ("informatica", "electronics", "computers"),
+    ("pc", "electronics", "computers"),
+    ("tablets", "electronics", "computers"),
+    ("telefonia", "electronics", "phones"),
+    ("eletrodomesticos", "electronics", "appliances"),
+    ("audio", "electronics", "audio_video"),
+    ("eletronicos", "electronics", "audio_video"),
+    ("cine_foto", "electronics", "audio_video"),
+    ("consoles_games", "electronics", "audio_video"),
+    ("dvds_blu_ray", "electronics", "audio_video"),
+    ("fashion_", "fashion", "clothing_shoes"),
+    ("malas_acessorios", "fashion", "accessories"),
+    ("relogios_presentes", "fashion", "accessories"),
+    ("beleza_saude", "health_beauty", "beauty"),
+    ("perfumaria", "health_beauty", "beauty"),
+    ("fraldas_higiene", "health_beauty", "baby_care"),
+    ("bebes", "health_beauty", "baby_care"),
+    ("esporte_lazer", "leisure", "sports"),
+    ("livros_", "leisure", "books_music"),
+    ("musica", "leisure", "books_music"),
+    ("cds_dvds", "leisure", "books_music"),
+    ("instrumentos_musicais", "leisure", "books_music"),
+    ("brinquedos", "leisure", "toys_gifts"),
+    ("artigos_de_", "leisure", "toys_gifts"),
+    ("cool_stuff", "leisure", "toys_gifts"),
+    ("flores", "leisure", "toys_gifts"),
+    ("artes", "leisure", "arts_stationery"),
+    ("papelaria", "leisure", "arts_stationery"),
+    ("alimentos", "food_drink", "groceries"),
+    ("bebidas", "food_drink", "groceries"),
+)
+CATALOG_START = datetime(2016, 9, 4, 3, 0)  # first weekly snapshot (a Sunday, 03:00 UTC)
+CATALOG_WEEKS = 112  # through October 2018
+PRICE_PROPERTY = "790"  # Retailrocket's community convention: property 790 is the price
+
+
+def category_path(category: str) -> tuple[str, str]:
+    """(department, group) of an Olist category in the catalog tree."""
+    for prefix, department, group in CATEGORY_TREE_RULES:
+        if category.startswith(prefix):
+            return department, group
+    return "other", "general"
+
+
+@dataclass
+class CatalogProduct:
+    """An Olist product as the catalog sees it: its item id and weekly price history."""
+
+    product_id: str
+    itemid: int
+    category: str | None
+    base_price: float
+    change_weeks: list[int]  # weeks at which the price changed (0 = first snapshot)
+    prices: list[float]
+    unavailable_weeks: set[int]
+
+    def price_at(self, when: datetime) -> float:
+        week = max(0, min(CATALOG_WEEKS - 1, (when - CATALOG_START).days // 7))
+        return self.prices[bisect_right(self.change_weeks, week) - 1]
+
+
+def price_history(rng: random.Random) -> tuple[float, list[int], list[float], set[int]]:
+    """A product's base price, the weeks its price changed with the new prices, and the
+    weeks it was unavailable."""
+    base = round(min(6735.0, max(0.85, rng.lognormvariate(4.3, 0.95))), 2)
+    weeks, prices = [0], [base]
+    for week in range(1, CATALOG_WEEKS):
+        if rng.random() < 0.04:
+            weeks.append(week)
+            prices.append(round(max(0.85, prices[-1] * rng.uniform(0.85, 1.15)), 2))
+    off = {w for w in range(CATALOG_WEEKS) if rng.random() < 0.01}
+    return base, weeks, prices, off
+
+
+def write_catalog(
+    out_dir: Path, rng: random.Random, products: list[CatalogProduct]
+) -> dict[str, int]:
+    """Retailrocket-format catalog feed aligned with the Olist products: a category tree
+    (department -> group -> category) and an item property change log of weekly
+    snapshots (price `790` as `n`-prefixed numbers, `available`, `categoryid`, the Olist
+    product id, and one hashed-token property), split in two files like the original."""
+    ids: dict[tuple[str, ...], int] = {}
+    tree: list[tuple[int, int | None]] = []
+
+    def node(path: tuple[str, ...]) -> int:
+        if path not in ids:
+            parent = node(path[:-1]) if len(path) > 1 else None
+            ids[path] = len(ids) + 1
+            tree.append((ids[path], parent))
+        return ids[path]
+
+    leaf: dict[str, int] = {}
+    for cat in sorted({p.category for p in products if p.category}):
+        leaf[cat] = node((*category_path(cat), cat))
+    order = list(range(len(tree)))
+    rng.shuffle(order)
+    tree_ds = DATASETS["category_tree"]
+    with open(out_dir / tree_ds.file_name, "w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(tree_ds.header) + "\n")
+        for i in order:
+            cid, parent = tree[i]
+            fh.write(f"{cid},{'' if parent is None else parent}\n")
+
+    def ms(week: int) -> int:
+        return int((CATALOG_START + timedelta(weeks=week)).replace(tzinfo=UTC).timestamp() * 1000)
+
+    rows: list[tuple[int, int, str, str]] = []
+    for p in products:
+        t0 = ms(0) + rng.randint(0, 3600_000)
+        rows.append((t0, p.itemid, "olist_product_id", p.product_id))
+        rows.append((t0, p.itemid, "888", f"{rng.randint(10**5, 10**6)} n{rng.randint(1, 99)}.000"))
+        if p.category:
+            rows.append((t0, p.itemid, "categoryid", str(leaf[p.category])))
+        for week, price in zip(p.change_weeks, p.prices, strict=True):
+            rows.append((ms(week) if week else t0, p.itemid, PRICE_PROPERTY, f"n{price:.3f}"))
+        available = 1
+        rows.append((t0, p.itemid, "available", "1"))
+        for week in range(1, CATALOG_WEEKS):
+            now = 0 if week in p.unavailable_weeks else 1
+            if now != available:
+                rows.append((ms(week), p.itemid, "available", str(now)))
+                available = now
+    rng.shuffle(rows)
+    half = (len(rows) + 1) // 2
+    props = DATASETS["item_properties"]
+    for name, chunk in zip(props.file_names, (rows[:half], rows[half:]), strict=True):
+        with open(out_dir / name, "w", encoding="utf-8", newline="") as fh:
+            fh.write(",".join(props.header) + "\n")
+            fh.writelines(f"{t},{i},{prop},{v}\n" for t, i, prop, v in chunk)
+    return {"item_properties": len(rows), "category_tree": len(tree)}

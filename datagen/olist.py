@@ -1,0 +1,293 @@
+"""The 9 Olist marketplace files, with the real download's row counts at scale 1.0
+(99,441 orders), its byte format and its quirks.
+
+Quirks of the real data reproduced here (counts at scale 1.0; exact counts scale with
+`--scale`, rates are kept):
+  headers        misspelled `product_name_lenght`; translation file with BOM, CRLF and
+                 no final newline; English typos (costruction_tools_garden, ...)
+  quoting        hex ids quoted only when they start with a digit; zip prefixes always
+                 quoted; reviews quote ids always and text only when needed, CRLF rows,
+                 CRLF inside some messages, trailing spaces
+  reviews        ~0.8% of rows reuse a review_id of another order; 547 orders with two
+                 reviews; ~0.8% of orders without review
+  products       610 without category (and name/description/photos), 2 without
+                 dimensions, 4 weighing 0 g, 13 in the 2 untranslated categories
+  geolocation    ~1,000,163 rows, ~26% exact duplicates, 164 used prefixes missing,
+                 a few prefixes under two states, 29 points outside Brazil, accents
+  orders         8 delivered without delivery date, 6 canceled with one, ~1,359 approved
+                 after carrier pickup, 23 carrier pickups after delivery; 775-ish
+                 orders without items; shipping_limit_date outliers up to 2020-04-09
+  payments       1 order without payment, 3 `not_defined` payments of 0.00, 2 credit
+                 card payments with 0 installments, voucher splits
+  sellers        dirty cities (an e-mail address, digits, `sao paulo - sp`, `sbc/sp`)
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from datagen import catalog
+from datagen.csv_format import BARE, ID, QUOTED, TEXT, ZIP, write_csv
+from datagen.olist_orders import draw_orders
+from datagen.olist_reference import (
+    ACCENTED,
+    CATEGORY_TRANSLATIONS,
+    CATEGORY_WEIGHT_OVERRIDES,
+    DIRTY_SELLER_CITIES,
+    STATE_CENTER,
+    STATES,
+    UNTRANSLATED_CATEGORIES,
+)
+from datagen.rows import (
+    Customer,
+    Geolocation,
+    Order,
+    OrderItem,
+    Payment,
+    ProductRow,
+    Review,
+    Seller,
+    Translation,
+    exactly,
+    hex_id,
+    weighted,
+)
+from lakecore.contract import DATASETS
+
+# How each column is quoted in the real files (csv_format's kinds); unlisted: bare.
+QUOTING: dict[str, dict[str, str]] = {
+    "customers": {"customer_id": ID, "customer_unique_id": ID, "customer_zip_code_prefix": ZIP},
+    "geolocation": {"geolocation_zip_code_prefix": ZIP},
+    "order_items": {"order_id": ID, "product_id": ID, "seller_id": ID},
+    "order_payments": {"order_id": ID},
+    "order_reviews": {"review_id": QUOTED, "order_id": QUOTED,
+                      "review_comment_title": TEXT, "review_comment_message": TEXT},
+    "orders": {"order_id": ID, "customer_id": ID},
+    "products": {"product_id": ID},
+    "sellers": {"seller_id": ID, "seller_zip_code_prefix": ZIP},
+}  # fmt: skip
+# Line endings, header quoting and encoding where a file differs from the others.
+FILE_FORMAT: dict[str, dict] = {
+    "order_reviews": {"newline": "\r\n"},
+    "product_category_name_translation": {
+        "newline": "\r\n", "quote_header": False, "final_newline": False,
+    },
+}  # fmt: skip
+BOM_FILES = ("product_category_name_translation",)
+
+
+@dataclass
+class Olist:
+    """One draw of the marketplace, in the contract's columns."""
+
+    customers: list[Customer]
+    sellers: list[Seller]
+    products: list[catalog.CatalogProduct]
+    product_rows: list[ProductRow]
+    orders: list[Order]
+    items: list[OrderItem]
+    payments: list[Payment]
+    reviews: list[Review]
+    geolocation: list[Geolocation]
+
+    def rows(self) -> dict[str, list]:
+        """Entity -> rows, in the order the files are written."""
+        return {
+            "customers": self.customers,
+            "geolocation": self.geolocation,
+            "order_items": self.items,
+            "order_payments": self.payments,
+            "order_reviews": self.reviews,
+            "orders": self.orders,
+            "products": self.product_rows,
+            "sellers": self.sellers,
+            "product_category_name_translation": [Translation(*t) for t in CATEGORY_TRANSLATIONS],
+        }
+
+
+class _Draw:
+    """The random draws, in a fixed order: the same seed gives the same marketplace."""
+
+    def __init__(self, rng: random.Random, scale: float) -> None:
+        self.rng, self.scale = rng, scale
+        self.pick_state = weighted(rng, {s.code: s.share for s in STATES})
+        self.states = {s.code: s for s in STATES}
+        # Zip prefix pool: geolocation knows more prefixes than customers use; a few used
+        # prefixes are missing from geolocation (157 customer and 7 seller prefixes at 1.0).
+        self.pool: dict[str, list[str]] = {}
+        seen: set[str] = set()
+        for _ in range(self.scaled(19015, 60)):
+            st = self.pick_state()
+            lo, hi = self.states[st].zips
+            for _attempt in range(20):
+                z = f"{rng.randint(lo, hi):05d}"
+                if z not in seen:
+                    seen.add(z)
+                    self.pool.setdefault(st, []).append(z)
+                    break
+
+    def scaled(self, real: int, minimum: int = 1) -> int:
+        return max(minimum, round(real * self.scale))
+
+    def zip_for(self, state: str) -> str:
+        options = self.pool.get(state)
+        if not options:
+            lo, hi = self.states[state].zips
+            options = self.pool.setdefault(state, [f"{self.rng.randint(lo, hi):05d}"])
+        return self.rng.choice(options)
+
+    def city_for(self, state: str) -> str:
+        return self.rng.choice(self.states[state].cities)
+
+    def sellers(self) -> list[Seller]:
+        """Mostly in SP; a few dirty city values."""
+        rng, n = self.rng, self.scaled(3095, 12)
+        dirty = exactly(rng, n, self.scaled(len(DIRTY_SELLER_CITIES) * 2))
+        out = []
+        for i in range(n):
+            st = self.pick_state() if rng.random() < 0.4 else "SP"
+            city = rng.choice(DIRTY_SELLER_CITIES) if i in dirty else self.city_for(st)
+            out.append(
+                Seller(
+                    seller_id=hex_id(rng),
+                    seller_zip_code_prefix=self.zip_for(st),
+                    seller_city=city,
+                    seller_state=st,
+                )
+            )
+        return out
+
+    def products(self) -> tuple[list[catalog.CatalogProduct], list[ProductRow]]:
+        """Products with a weekly price and availability history (the catalog feed)."""
+        rng, n = self.rng, self.scaled(32951, 40)
+        cat_names = [c for c, _ in CATEGORY_TRANSLATIONS]
+        cat_weights = [CATEGORY_WEIGHT_OVERRIDES.get(c, 3.0) for c in cat_names]
+        untranslated = sorted(exactly(rng, n, self.scaled(13)))
+        no_category = exactly(rng, n, self.scaled(610))
+        no_dims = exactly(rng, n, self.scaled(2))
+        zero_weight = exactly(rng, n, self.scaled(4))
+        itemids = rng.sample(range(1, 470_000), n)
+        products, rows = [], []
+        for i in range(n):
+            if i in untranslated:
+                cat = UNTRANSLATED_CATEGORIES[untranslated.index(i) % 2]
+            elif i in no_category:
+                cat = None
+            else:
+                cat = rng.choices(cat_names, weights=cat_weights)[0]
+            base, weeks, prices, off = catalog.price_history(rng)
+            p = catalog.CatalogProduct(hex_id(rng), itemids[i], cat, base, weeks, prices, off)
+            products.append(p)
+            weight = 0 if i in zero_weight else min(40425, int(rng.lognormvariate(6.5, 1.2)) + 50)
+            rows.append(
+                ProductRow(
+                    product_id=p.product_id,
+                    product_category_name=cat,
+                    product_name_length=None if cat is None else rng.randint(5, 76),
+                    product_description_length=None if cat is None else rng.randint(4, 3992),
+                    product_photos_qty=None
+                    if cat is None
+                    else rng.choices((1, 2, 3, 4, 5), (50, 20, 12, 8, 10))[0],
+                    product_weight_g=None if i in no_dims else weight,
+                    product_length_cm=None if i in no_dims else rng.randint(7, 105),
+                    product_height_cm=None if i in no_dims else rng.randint(2, 105),
+                    product_width_cm=None if i in no_dims else rng.randint(6, 118),
+                )
+            )
+        return products, rows
+
+    def customers(self, n_orders: int) -> list[Customer]:
+        """One customer_id per order; repeat buyers share customer_unique_id."""
+        rng = self.rng
+        people: list[tuple[str, str, str, str]] = []
+        out = []
+        for _ in range(n_orders):
+            if people and rng.random() < 0.033:
+                uid, zp, city, st = rng.choice(people)
+            else:
+                st = self.pick_state()
+                uid, zp, city = hex_id(rng), self.zip_for(st), self.city_for(st)
+                people.append((uid, zp, city, st))
+            out.append(Customer(hex_id(rng), uid, zp, city, st))
+        return out
+
+    def geolocation(self, customers: list[Customer], sellers: list[Seller]) -> list[Geolocation]:
+        """About 1,000,163 rows at scale 1: several points per prefix, ~26% exact
+        duplicate rows, a few prefixes missing, a few under two states, a few dozen
+        points outside Brazil, and accented spellings beside plain ones."""
+        rng = self.rng
+        target = max(200, round(1_000_163 * self.scale))
+        distinct_target = round(target * 0.74)
+        used = {c.customer_zip_code_prefix for c in customers}
+        used |= {s.seller_zip_code_prefix for s in sellers}
+        city_of = {c.customer_zip_code_prefix: c.customer_city for c in customers}
+        city_of |= {s.seller_zip_code_prefix: s.seller_city for s in sellers}
+        missing = set(
+            rng.sample(sorted(used), min(len(used) // 10, max(1, round(164 * self.scale))))
+        )
+        prefixes = [(z, st) for st, zs in sorted(self.pool.items()) for z in zs if z not in missing]
+        prefixes += [
+            (c.customer_zip_code_prefix, c.customer_state)
+            for c in customers
+            if c.customer_zip_code_prefix not in missing
+        ]
+        prefixes = sorted(set(prefixes))
+        two_states = exactly(rng, len(prefixes), max(1, round(8 * self.scale)))
+        outside = max(1, round(29 * self.scale))
+        per_prefix = max(1, distinct_target // len(prefixes))
+        codes = [s.code for s in STATES]
+        rows: list[Geolocation] = []
+        for i, (zp, st) in enumerate(prefixes):
+            city = city_of.get(zp) or rng.choice(self.states[st].cities)
+            for _ in range(rng.randint(1, 2 * per_prefix - 1) if per_prefix > 1 else 1):
+                lat, lng = STATE_CENTER[st]
+                lat, lng = lat + rng.uniform(-1.2, 1.2), lng + rng.uniform(-1.2, 1.2)
+                shown = ACCENTED.get(city, city) if rng.random() < 0.3 else city
+                state = st
+                if i in two_states and rng.random() < 0.3:
+                    state = rng.choice([c for c in codes if c != st])
+                rows.append(Geolocation(zp, repr(lat), repr(lng), shown, state))
+        for _ in range(outside):
+            point = rng.choice(rows)
+            rows.append(
+                point._replace(
+                    geolocation_lat=repr(rng.uniform(38, 45.07)),
+                    geolocation_lng=repr(rng.uniform(100, 121.1)),
+                )
+            )
+        while len(rows) < target:
+            rows.append(rng.choice(rows))  # exact duplicates
+        rng.shuffle(rows)
+        return rows
+
+
+def draw(rng: random.Random, scale: float, report: Callable[[str], None]) -> Olist:
+    """Every Olist table, drawn in a fixed order from `rng`."""
+    d = _Draw(rng, scale)
+    sellers = d.sellers()
+    products, product_rows = d.products()
+    report("products")
+    customers = d.customers(d.scaled(99441, 60))
+    orders, items, payments, reviews = draw_orders(rng, d.scaled, customers, sellers, products)
+    report("orders")
+    geolocation = d.geolocation(customers, sellers)
+    report("geolocation")
+    return Olist(
+        customers, sellers, products, product_rows, orders, items, payments, reviews, geolocation
+    )
+
+
+def write(out_dir: Path, olist: Olist, report: Callable[[str], None]) -> dict[str, int]:
+    """The 9 files, in the real byte format; returns rows written per entity."""
+    counts: dict[str, int] = {}
+    for entity, rows in olist.rows().items():
+        ds = DATASETS[entity]
+        kinds = [QUOTING.get(entity, {}).get(c.name, BARE) for c in ds.columns]
+        encoding = "utf-8-sig" if entity in BOM_FILES else "utf-8"
+        with open(out_dir / ds.file_name, "w", encoding=encoding, newline="") as fh:
+            counts[entity] = write_csv(fh, ds.header, kinds, rows, **FILE_FORMAT.get(entity, {}))
+        report(ds.file_name)
+    return counts

@@ -1,0 +1,139 @@
+"""The cleaning job's audit zone: bookmarks, the run log, and the row reconciliation.
+
+Small JSON files written through the lake's store (no Spark job for a dozen rows):
+  _audit/state/<entity>.json     the raw files already cleaned (the job's bookmark)
+  _audit/run_log/<run_id>.jsonl  one row per entity per run that read raw files
+
+Every entity a run reads must balance: raw rows = cleaned + quarantined + duplicates,
+and the raw rows Spark read must equal what the landing manifests counted. The bookmark
+moves only when they do, so a row is never skipped by a later run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+from lakecore import layout
+from lakecore.errors import PipelineError
+from lakecore.lake import Lake
+
+UNKNOWN = -1  # landed_rows when no manifest counted the files
+
+
+def now() -> datetime:
+    # Naive UTC: Spark's TimestampType with the session time zone set to UTC.
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+@dataclass(frozen=True)
+class RunLogRow:
+    run_id: str
+    entity: str
+    source: str
+    started_at: datetime
+    finished_at: datetime
+    raw_files: int  # raw files this run read for the entity (0: nothing new)
+    raw_rows: int
+    cleaned_rows: int  # incremental runs: the net rows added to the cleaned zone
+    quarantined_rows: int
+    duplicate_rows: int
+    landed_rows: int  # rows counted by the landing manifests (UNKNOWN without them)
+    is_balanced: bool
+
+
+def reconcile(
+    *,
+    run_id: str,
+    entity: str,
+    source: str,
+    started_at: datetime,
+    raw_files: int,
+    raw_rows: int,
+    valid_rows: int,
+    cleaned_rows: int,
+    quarantined_rows: int,
+    landed_rows: int,
+) -> RunLogRow:
+    """The entity's run-log row: every valid row not kept was folded into another one (a
+    counted duplicate), and the whole must add up to what Spark and landing counted."""
+    duplicate_rows = valid_rows - cleaned_rows
+    balanced = (
+        raw_rows == cleaned_rows + quarantined_rows + duplicate_rows
+        and duplicate_rows >= 0
+        and landed_rows in (UNKNOWN, raw_rows)
+    )
+    return RunLogRow(
+        run_id=run_id,
+        entity=entity,
+        source=source,
+        started_at=started_at,
+        finished_at=now(),
+        raw_files=raw_files,
+        raw_rows=raw_rows,
+        cleaned_rows=cleaned_rows,
+        quarantined_rows=quarantined_rows,
+        duplicate_rows=duplicate_rows,
+        landed_rows=landed_rows,
+        is_balanced=balanced,
+    )
+
+
+def nothing_new(run_id: str, entity: str, source: str) -> RunLogRow:
+    """An entity with no new raw files: nothing read, nothing to reconcile."""
+    at = now()
+    return RunLogRow(run_id, entity, source, at, at, 0, 0, 0, 0, 0, 0, True)
+
+
+def processed_files(lake: Lake, entity: str) -> set[str] | None:
+    """Raw files an earlier run already cleaned (the bookmark), None if never run."""
+    key = layout.state_key(entity)
+    if not lake.store.exists(key):
+        return None
+    return set(json.loads(lake.store.read_text(key))["processed"])
+
+
+def move_bookmark(lake: Lake, entity: str, run_id: str, processed: set[str]) -> None:
+    text = json.dumps({"entity": entity, "run_id": run_id, "processed": sorted(processed)})
+    lake.store.put_text(layout.state_key(entity), text)
+
+
+def append_run_log(lake: Lake, rows: list[RunLogRow]) -> None:
+    """Append a run's rows to the run log: one JSON-lines file per run."""
+    if not rows:
+        return
+    lines = [
+        json.dumps(
+            {
+                **asdict(r),
+                "started_at": f"{r.started_at:%Y-%m-%d %H:%M:%S}",
+                "finished_at": f"{r.finished_at:%Y-%m-%d %H:%M:%S}",
+            }
+        )
+        for r in rows
+    ]
+    lake.store.put_text(layout.run_log_key(rows[0].run_id), "\n".join(lines) + "\n")
+
+
+def read_run_log(lake: Lake) -> list[dict]:
+    """Every run-log row, oldest run first."""
+    store = lake.store
+    return [
+        json.loads(line)
+        for key in store.list(f"{layout.RUN_LOG}/")
+        if key.endswith(".jsonl")
+        for line in store.read_text(key).splitlines()
+        if line
+    ]
+
+
+def fail_unless_balanced(rows: list[RunLogRow]) -> None:
+    bad = [r for r in rows if not r.is_balanced]
+    if bad:
+        detail = "; ".join(
+            f"{r.entity}: raw {r.raw_rows} (landed {r.landed_rows}) != cleaned {r.cleaned_rows}"
+            f" + quarantined {r.quarantined_rows} + duplicates {r.duplicate_rows}"
+            for r in bad
+        )
+        raise PipelineError(f"reconciliation failed, rows were lost: {detail}")

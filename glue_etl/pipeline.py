@@ -1,0 +1,181 @@
+"""The cleaning pipeline: plan -> read -> transform -> write -> audit, per entity.
+
+For each entity: plan which landed files to read (the bookmark), read them as text,
+validate/dedup/derive (`transforms`), write the cleaned and quarantine zones (a merge
+into the existing table when incremental), then reconcile raw = cleaned + quarantined +
+duplicates against the landing manifests, move the bookmark and append the run log. The
+run fails if any entity does not balance. Entities are independent and run side by side.
+
+The same code runs on AWS Glue (`glue_etl.jobs.clean`) and locally (`lakehouse clean`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from glue_etl import audit
+from glue_etl.io import path_exists, read_csv, read_stream_files, write_parquet
+from glue_etl.merge import merge_into_cleaned
+from glue_etl.plan import Plan, RawFiles, plan_entity
+from glue_etl.transforms import clean, cleaned_schema, flatten_stream
+from lakecore import layout, manifest
+from lakecore.contract import DATASETS, Dataset
+from lakecore.errors import PipelineError
+from lakecore.lake import Lake
+
+PARALLEL_ENTITIES = 4
+
+
+def read_raw(spark: SparkSession, lake: Lake, ds: Dataset, files: RawFiles) -> DataFrame:
+    """The landed rows of `files`, all columns as text, with `ingest_date`: the entity's
+    CSV files and, for the clickstream, the Firehose feed flattened to the same layout."""
+    parts = []
+    if files.csv:
+        parts.append(read_csv(spark, lake, ds, list(files.csv)))
+    if files.stream:
+        parts.append(flatten_stream(read_stream_files(spark, lake, list(files.stream))))
+    if not parts:
+        raise PipelineError(
+            f"no raw files for {ds.entity} under "
+            f"{lake.uri(layout.raw_prefix(ds.source, ds.entity))}; ingest them first"
+        )
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.unionByName(part)
+    return out
+
+
+def clean_entity(
+    spark: SparkSession, lake: Lake, plan: Plan, run_id: str, landed: Callable[[], dict[str, int]]
+) -> audit.RunLogRow:
+    """Clean one entity as planned, write its zones, move its bookmark, count its rows.
+    `landed` gives the landing manifests' row counts (empty when there are none)."""
+    ds, new = plan.ds, plan.files
+    if not new.all:
+        return audit.nothing_new(run_id, ds.entity, ds.source)
+    started = audit.now()
+    cleaned_path = lake.uri(layout.cleaned_prefix(ds.entity))
+    keys = list(new.all)
+
+    raw = read_raw(spark, lake, ds, new).cache()
+    result = clean(raw, ds)
+    # One pass over the raw rows (which fills the cache) counts them, the valid ones and
+    # the quarantined ones, and finds the partitions the valid ones fall into.
+    is_valid = F.col("_rule").isNull()
+    part = ds.partition_by[0] if ds.partition_by else None  # one partition column at most
+    raw_rows, valid_rows, quarantined_rows, partitions = result.flagged.agg(
+        F.count(F.lit(1)),
+        F.count(F.when(is_valid, 1)),
+        F.count(F.col("_rule")),
+        F.collect_set(F.when(is_valid, F.col(part).cast("string"))) if part else F.lit(None),
+    ).first()
+    if plan.incremental:
+        cleaned_rows = merge_into_cleaned(spark, cleaned_path, result.valid, ds, partitions or [])
+    else:
+        cleaned = result.cleaned.cache()
+        cleaned_rows = cleaned.count()
+        write_parquet(cleaned, cleaned_path, cleaned_rows, ds.partition_by)
+        cleaned.unpersist()
+    quarantine_mode = "append" if plan.incremental else "overwrite"
+    if quarantined_rows or quarantine_mode == "overwrite":  # appending nothing is a no-op
+        write_parquet(
+            result.quarantine, lake.uri(layout.quarantine_prefix(ds.entity)), quarantined_rows,
+            mode=quarantine_mode,
+        )  # fmt: skip
+    raw.unpersist()
+    counted = landed()
+    row = audit.reconcile(
+        run_id=run_id,
+        entity=ds.entity,
+        source=ds.source,
+        started_at=started,
+        raw_files=len(keys),
+        raw_rows=raw_rows,
+        valid_rows=valid_rows,
+        cleaned_rows=cleaned_rows,
+        quarantined_rows=quarantined_rows,
+        landed_rows=sum(counted[k] for k in keys if k in counted) if counted else audit.UNKNOWN,
+    )
+    if row.is_balanced:  # the bookmark moves only when the rows are accounted for
+        processed = set(plan.done) | set(keys) if plan.incremental else set(keys)
+        audit.move_bookmark(lake, ds.entity, run_id, processed)
+    return row
+
+
+def write_empty_cleaned(spark: SparkSession, lake: Lake, ds: Dataset) -> None:
+    """An empty cleaned table with the contract's schema, unless one already exists."""
+    path = lake.uri(layout.cleaned_prefix(ds.entity))
+    if not path_exists(spark, path):
+        write_parquet(spark.createDataFrame([], cleaned_schema(ds)), path, 0)
+
+
+def run(
+    spark: SparkSession,
+    lake: Lake,
+    entities: Sequence[str] | None = None,
+    progress: Callable[[audit.RunLogRow], None] | None = None,
+    full_refresh: bool = False,
+) -> list[audit.RunLogRow]:
+    """Clean the entities (None: every entity with landed files), append the run log,
+    and fail if any entity does not balance."""
+    raw_keys = lake.raw_keys()
+    if entities is None:
+        entities = [e for e, ds in DATASETS.items() if RawFiles.of(ds, raw_keys).all]
+        if not entities:
+            raise PipelineError(
+                f"no raw files under {lake.uri(layout.RAW)}; "
+                "run `lakehouse ingest --source ...` first"
+            )
+        # Optional feeds that never arrived (the Kaggle download has no clickstream or
+        # catalog): empty cleaned tables with the contract's schema keep every
+        # downstream model buildable, with no rows instead of a missing table.
+        for entity in DATASETS.keys() - set(entities):
+            write_empty_cleaned(spark, lake, DATASETS[entity])
+    unknown = [e for e in entities if e not in DATASETS]
+    if unknown:
+        raise PipelineError(
+            f"unknown entity {', '.join(unknown)}; choose from {', '.join(DATASETS)} or 'all'"
+        )
+    missing = [e for e in entities if not RawFiles.of(DATASETS[e], raw_keys).all]
+    if missing:
+        raise PipelineError(
+            f"no raw files for {', '.join(missing)} under {lake.uri(layout.RAW)}; ingest them first"
+        )
+    run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    plans = [
+        plan_entity(
+            lake,
+            DATASETS[e],
+            raw_keys,
+            path_exists(spark, lake.uri(layout.cleaned_prefix(e))),
+            full_refresh,
+        )
+        for e in entities
+    ]
+
+    # Submitting the entities' Spark jobs from a few threads keeps the cores busy while
+    # small jobs wait on scheduling and file commits. The manifests' counts are read
+    # alongside; an entity needs them only to check its balance.
+    with ThreadPoolExecutor(max_workers=PARALLEL_ENTITIES) as pool:
+        reading = any(p.files.all for p in plans)
+        counted = pool.submit(manifest.landed_rows, lake.store) if reading else None
+        landed = counted.result if counted else dict
+
+        def one(plan: Plan) -> audit.RunLogRow:
+            row = clean_entity(spark, lake, plan, run_id, landed)
+            if progress:
+                progress(row)
+            return row
+
+        rows = list(pool.map(one, plans))
+    # The run log records what was read; an entity with no new files has nothing to
+    # reconcile (and a run that read nothing writes nothing).
+    audit.append_run_log(lake, [r for r in rows if r.raw_files])
+    audit.fail_unless_balanced(rows)
+    return rows

@@ -1,0 +1,177 @@
+"""The one way this project runs dbt: the profile, a scoped environment, the invocation,
+and the summary of what ran.
+
+dbt runs in-process through its programmatic runner with an explicit `--project-dir`,
+`--profiles-dir` and `--target`, so the working directory is never changed. The values
+the profile and the sources read through `env_var()` (the lake root, the schema prefix,
+the Athena settings) are set for the call only and restored afterwards.
+
+    dbt = Dbt(Lake.open("lake"))
+    result = dbt.invoke(["build"])
+    summary = summarize(result)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lakecore.errors import PipelineError
+from lakecore.lake import Lake
+from lakehouse import PROJECT_DIR, dbt_manifest
+
+# The schema prefix of a local build (main_core, main_analytics, ...); the PR check
+# builds beside it under other prefixes.
+DEFAULT_SCHEMA = "main"
+
+
+def example_profiles(project_dir: Path) -> Path:
+    """`.dbt/` holding a copy of the project's profiles.example.yml, refreshed whenever
+    the example changes (the folder `.sqlfluff`'s dbt templater reads too)."""
+    folder = project_dir / ".dbt"
+    example = project_dir / "profiles.example.yml"
+    copy = folder / "profiles.yml"
+    if not copy.exists() or copy.read_bytes() != example.read_bytes():
+        folder.mkdir(exist_ok=True)
+        shutil.copyfile(example, copy)
+    return folder
+
+
+def profiles_dir(project_dir: Path) -> Path:
+    """Where dbt finds profiles.yml: DBT_PROFILES_DIR if you set one, a profiles.yml in
+    the project folder if you wrote one, else the example's copy in `.dbt/`."""
+    if os.environ.get("DBT_PROFILES_DIR"):
+        return Path(os.environ["DBT_PROFILES_DIR"])
+    if (project_dir / "profiles.yml").exists():
+        return project_dir
+    return example_profiles(project_dir)
+
+
+@contextlib.contextmanager
+def scoped_env(values: Mapping[str, str | None]) -> Iterator[None]:
+    """Set (or, with None, unset) environment variables for the block only."""
+    saved = {k: os.environ.get(k) for k in values}
+    try:
+        for k, v in values.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@dataclass(frozen=True)
+class Dbt:
+    """dbt on one lake, for one project folder, target and schema prefix."""
+
+    lake: Lake
+    project_dir: Path = PROJECT_DIR
+    target: str = "local"
+    schema: str = DEFAULT_SCHEMA
+    target_path: Path | None = None  # dbt's artefacts (default: the project's target/)
+    profiles: Path | None = None  # default: profiles_dir(project_dir)
+    env: Mapping[str, str | None] = field(default_factory=dict)  # more variables for dbt
+
+    def environment(self) -> dict[str, str | None]:
+        """What the profile and the sources read through env_var()."""
+        return {"LAKEHOUSE_LAKE_ROOT": self.lake.root, "DBT_SCHEMA": self.schema, **self.env}
+
+    @property
+    def artefacts(self) -> Path:
+        return self.target_path or self.project_dir / "target"
+
+    def invoke(self, args: Sequence[str]):
+        """Run one dbt command; returns dbt's result (`.success`, `.result`). A dbt that
+        cannot run at all (a broken profile, a project that does not parse) is a
+        PipelineError; failing models and tests are the caller's to report."""
+        from dbt.cli.main import dbtRunner
+
+        command = [
+            *args,
+            *("--project-dir", str(self.project_dir)),
+            *("--profiles-dir", str(self.profiles or profiles_dir(self.project_dir))),
+            *("--target", self.target),
+        ]
+        if self.target_path is not None:
+            command += ["--target-path", str(self.target_path)]
+        with scoped_env(self.environment()):
+            result = dbtRunner().invoke(command)
+        if result.exception is not None:
+            raise PipelineError(f"dbt {args[0]} could not run: {result.exception}")
+        return result
+
+    def manifest(self) -> dict:
+        return dbt_manifest.load(self.artefacts / "manifest.json")
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    resource_type: str  # model, test, unit_test, seed, snapshot, source, exposure, ...
+    unique_id: str
+    name: str
+    relation_name: str | None
+    status: str  # success, pass, warn, fail, error, skipped, no-op, ...
+    message: str
+
+    @property
+    def label(self) -> str:
+        """`fct_orders`, or `olist.orders` for a source."""
+        return self.unique_id.split(".", 2)[-1]
+
+
+@dataclass
+class RunSummary:
+    """What one dbt command did, node by node: the one reading of dbt's results."""
+
+    success: bool
+    nodes: list[NodeResult]
+
+    def of(self, resource_type: str, *statuses: str) -> list[NodeResult]:
+        return [
+            n
+            for n in self.nodes
+            if n.resource_type == resource_type and (not statuses or n.status in statuses)
+        ]
+
+    @property
+    def relations(self) -> list[str]:
+        """The models' relations, in the order dbt ran them."""
+        return [n.relation_name for n in self.of("model") if n.relation_name]
+
+    @property
+    def failures(self) -> list[NodeResult]:
+        return [n for n in self.nodes if n.status in ("error", "fail")]
+
+    def count(self, *statuses: str) -> int:
+        return sum(n.status in statuses for n in self.nodes)
+
+    @property
+    def data_tests(self) -> tuple[int, int]:
+        """(passed, total) of the data tests."""
+        tests = self.of("test")
+        return sum(t.status == "pass" for t in tests), len(tests)
+
+
+def summarize(result) -> RunSummary:
+    nodes = [
+        NodeResult(
+            resource_type=str(r.node.resource_type),
+            unique_id=r.node.unique_id,
+            name=r.node.name,
+            relation_name=getattr(r.node, "relation_name", None),
+            status=str(r.status),
+            message=" ".join(str(getattr(r, "message", "") or "").split()),
+        )
+        for r in (result.result.results if result.result else [])
+    ]
+    return RunSummary(success=bool(result.success), nodes=nodes)

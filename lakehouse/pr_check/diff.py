@@ -1,0 +1,155 @@
+"""The PR check's data diff: each model the change built against its base side, in the
+lake's DuckDB warehouse: row counts, keys added and removed, and per column how many
+values changed, with examples. Floats compare within rounding noise; a column whose type
+changed compares as text; a model without a key compares as a multiset of rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lakecore.lake import Lake
+
+EXAMPLES = 3  # changed values shown per column
+
+
+@dataclass
+class ColumnChange:
+    column: str
+    changed: int
+    examples: list[tuple[str, str, str]]  # (key, base value, PR value)
+
+
+@dataclass
+class ModelDiff:
+    model: str
+    status: str  # compared | new | not built
+    key: list[str] | None = None
+    base_rows: int | None = None
+    pr_rows: int | None = None
+    keys_added: int | None = None
+    keys_removed: int | None = None
+    rows_changed: int | None = None
+    columns: list[ColumnChange] = field(default_factory=list)
+    columns_added: list[str] = field(default_factory=list)
+    columns_removed: list[str] = field(default_factory=list)
+
+    @property
+    def differs(self) -> bool:
+        return (
+            self.status != "compared"
+            or self.base_rows != self.pr_rows
+            or bool(self.keys_added or self.keys_removed or self.rows_changed)
+            or bool(self.columns_added or self.columns_removed)
+        )
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def relation_columns(con, relation: str) -> dict[str, str]:
+    """Column -> DuckDB type of a relation, or {} if it does not exist."""
+    import duckdb
+
+    try:
+        rows = con.execute(f"describe select * from {relation}").fetchall()
+    except duckdb.Error:
+        return {}
+    return {r[0]: r[1] for r in rows}
+
+
+def drop_schemas(lake: Lake, prefix: str) -> None:
+    """Drop the schemas a previous check built under `prefix` (never main_*)."""
+    import duckdb
+
+    if not lake.warehouse.exists():
+        return
+    con = duckdb.connect(str(lake.warehouse))
+    try:
+        schemas = con.execute(
+            "select schema_name from information_schema.schemata "
+            "where catalog_name = current_database() "
+            "and (schema_name = ? or starts_with(schema_name, ?))",
+            [prefix, prefix + "_"],
+        ).fetchall()
+        for (schema,) in schemas:
+            con.execute(f"drop schema {quote(schema)} cascade")
+    finally:
+        con.close()
+
+
+def _distinct(a: str, b: str, type_a: str, type_b: str) -> str:
+    """SQL: the two values differ (nulls compare equal; floats within rounding noise)."""
+    if type_a != type_b:
+        return f"cast({a} as varchar) is distinct from cast({b} as varchar)"
+    if type_a in ("FLOAT", "DOUBLE", "REAL"):
+        return (
+            f"(({a} is null) <> ({b} is null) or "
+            f"abs({a} - {b}) > 1e-9 * greatest(1, abs({a}), abs({b})))"
+        )
+    return f"{a} is distinct from {b}"
+
+
+def diff_model(
+    con, model: str, base_rel: str | None, pr_rel: str, key: list[str] | None
+) -> ModelDiff:
+    base_cols = relation_columns(con, base_rel) if base_rel else {}
+    pr_cols = relation_columns(con, pr_rel)
+    if not pr_cols:
+        return ModelDiff(model, "not built")
+    pr_rows = con.execute(f"select count(*) from {pr_rel}").fetchone()[0]
+    if not base_cols:
+        return ModelDiff(model, "new", key=key, pr_rows=pr_rows)
+    diff = ModelDiff(model, "compared", key=key, pr_rows=pr_rows)
+    diff.base_rows = con.execute(f"select count(*) from {base_rel}").fetchone()[0]
+    diff.columns_added = [c for c in pr_cols if c not in base_cols]
+    diff.columns_removed = [c for c in base_cols if c not in pr_cols]
+    common = [c for c in pr_cols if c in base_cols]
+    if key and all(k in common for k in key):
+        on = " and ".join(f"b.{quote(k)} = p.{quote(k)}" for k in key)
+        keys = ", ".join(quote(k) for k in key)
+        # Distinct keys, so a change that duplicates keys is not counted twice.
+        diff.keys_added = con.execute(
+            f"select count(*) from (select distinct {keys} from {pr_rel}) p "
+            f"anti join {base_rel} b on {on}"
+        ).fetchone()[0]
+        diff.keys_removed = con.execute(
+            f"select count(*) from (select distinct {keys} from {base_rel}) b "
+            f"anti join {pr_rel} p on {on}"
+        ).fetchone()[0]
+        values = [c for c in common if c not in key]
+        conds = {
+            c: _distinct(f"b.{quote(c)}", f"p.{quote(c)}", base_cols[c], pr_cols[c]) for c in values
+        }
+        if not conds:
+            diff.rows_changed = 0
+            return diff
+        counts = ", ".join(f"count(*) filter (where {cond})" for cond in conds.values())
+        row_changed = " or ".join(f"({cond})" for cond in conds.values())
+        joined = f"{base_rel} b join {pr_rel} p on {on}"
+        row = con.execute(
+            f"select count(*) filter (where {row_changed}), {counts} from {joined}"
+        ).fetchone()
+        diff.rows_changed = row[0]
+        changed = sorted(
+            ((c, n) for c, n in zip(values, row[1:], strict=True) if n),
+            key=lambda cn: -cn[1],
+        )
+        key_sql = " || '/' || ".join(f"cast(b.{quote(k)} as varchar)" for k in key)
+        for column, n in changed:
+            examples = con.execute(
+                f"select {key_sql}, cast(b.{quote(column)} as varchar), "
+                f"cast(p.{quote(column)} as varchar) from {joined} where {conds[column]} "
+                f"order by 1 limit {EXAMPLES}"
+            ).fetchall()
+            shown = [tuple("null" if v is None else str(v) for v in e) for e in examples]
+            diff.columns.append(ColumnChange(column, n, shown))
+    else:
+        # No key to join on: rows present on one side only (as multisets).
+        cols = ", ".join(quote(c) for c in common)
+        diff.rows_changed = con.execute(
+            f"select (select count(*) from (select {cols} from {pr_rel} except all "
+            f"select {cols} from {base_rel})) + (select count(*) from (select {cols} from "
+            f"{base_rel} except all select {cols} from {pr_rel}))"
+        ).fetchone()[0]
+    return diff

@@ -1,0 +1,141 @@
+"""The pipeline's stages as the CLI runs them, each on a lake opened once: generate ->
+ingest -> clean -> dbt source freshness -> dbt build -> dbt docs. Each returns the one
+line the stage row shows; expected failures raise PipelineError."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from lakecore.errors import PipelineError
+from lakecore.lake import Lake
+from lakehouse.dbt_runner import Dbt, RunSummary, summarize
+from lakehouse.display import IngestBars, RunReport, bar, console
+
+
+def generate(out: Path, scale: float, seed: int) -> str:
+    from datagen.generate import GENERATION_STEPS
+    from datagen.generate import generate as write_files
+
+    with bar() as progress:
+        task = progress.add_task("generating", total=GENERATION_STEPS, detail="")
+
+        def step(label: str) -> None:
+            progress.update(task, advance=1, detail=label)
+
+        result = write_files(out, scale=scale, seed=seed, progress=step)
+    return f"{sum(result.rows.values()):,} rows -> {out}"
+
+
+def ingest(source: Path, lake: Lake, ingest_date: date | None = None, partial: bool = False) -> str:
+    from ingestion.land import ingest as land
+
+    n_files = sum(1 for p in source.rglob("*") if p.is_file()) if source.is_dir() else 1
+    with bar() as progress:
+        hooks = IngestBars(progress, n_files)
+        manifests = land(
+            source, lake.store, ingest_date, require_all_olist=not partial, progress=hooks
+        )
+    landed = sum(m.status == "landed" for m in manifests)
+    rows = sum(m.rows for m in manifests if m.status == "landed")
+    return f"{landed} landed ({rows:,} rows), {len(manifests) - landed} already landed (no-op)"
+
+
+def clean(lake: Lake, entities: Sequence[str] | None, full_refresh: bool = False) -> str:
+    from glue_etl.pipeline import run
+    from glue_etl.spark import local_spark
+
+    spark = local_spark("lakehouse-clean", lake=lake)
+
+    def show(row) -> None:
+        if not row.raw_files:
+            console.print(f"  {row.entity:<34} no new raw files", soft_wrap=True)
+            return
+        console.print(
+            f"  {row.entity:<34} raw {row.raw_rows:>9,} = cleaned {row.cleaned_rows:>9,}"
+            f" + quarantined {row.quarantined_rows:>6,} + duplicates {row.duplicate_rows:>7,}",
+            soft_wrap=True,
+        )
+
+    rows = run(spark, lake, entities, progress=show, full_refresh=full_refresh)
+    fresh = sum(1 for r in rows if r.raw_files)
+    mode = " (full refresh)" if full_refresh else ""
+    return f"{len(rows)} entities reconciled, {fresh} with new raw files{mode}"
+
+
+def transform(dbt: Dbt, extra: Sequence[str] = ()) -> RunSummary:
+    """dbt build: seeds, models, snapshots and their tests."""
+    summary = summarize(dbt.invoke(["build", *extra]))
+    if not summary.success:
+        raise PipelineError(
+            f"dbt build failed: {summary.count('error', 'fail')} node(s) failed, "
+            f"{summary.count('skipped')} skipped; "
+            "see the dbt output above and target/run_results.json"
+        )
+    return summary
+
+
+def built(summary: RunSummary) -> str:
+    passed, total = summary.data_tests
+    return f"{len(summary.of('model'))} models, {passed}/{total} tests passed"
+
+
+def freshness(dbt: Dbt) -> str:
+    """dbt source freshness: every source's newest load against its thresholds."""
+    summary = summarize(dbt.invoke(["source", "freshness"]))
+    late = [n for n in summary.nodes if n.status not in ("pass", "warn")]
+    stale = [n for n in summary.nodes if n.status == "warn"]
+    if late or not summary.success:
+        names = ", ".join(f"{n.label} ({n.status})" for n in late)
+        raise PipelineError(
+            f"source freshness failed: {names or 'see the dbt output above'}; "
+            "land and clean newer files, or check target/sources.json"
+        )
+    detail = f", {len(stale)} past their warning threshold" if stale else ""
+    return f"{len(summary.nodes)} sources checked{detail}"
+
+
+def docs(dbt: Dbt) -> str:
+    dbt.invoke(["docs", "generate"])
+    return f"docs site written to {dbt.artefacts / 'index.html'}"
+
+
+def model_row_counts(lake: Lake, relations: Sequence[str]) -> list[tuple[str, int]]:
+    import duckdb
+
+    # Same configuration as dbt-duckdb's connection, which stays open in this process.
+    con = duckdb.connect(str(lake.warehouse))
+    try:
+        return [
+            (
+                rel.split(".", 1)[-1].replace('"', ""),
+                con.execute(f"select count(*) from {rel}").fetchone()[0],
+            )
+            for rel in relations
+        ]
+    finally:
+        con.close()
+
+
+def print_summary(report: RunReport, build: RunSummary, lake: Lake) -> None:
+    from rich.table import Table
+
+    console.rule("[bold]summary")
+    console.print(report.table())
+    counts = Table(title="rows per model (DuckDB)", show_edge=False)
+    counts.add_column("model")
+    counts.add_column("rows", justify="right")
+    for name, n in model_row_counts(lake, sorted(build.relations)):
+        counts.add_row(name, f"{n:,}")
+    console.print(counts)
+    passed, total = build.data_tests
+    root = Path(lake.root)
+    console.print(
+        f"dbt: [bold]{passed}/{total}[/] tests passed, {build.count('error', 'fail')} failed\n"
+        f"outputs: raw zone {root / 'raw'}/, cleaned Parquet {root / 'cleaned'}/, "
+        f"quarantine {root / 'quarantine'}/, run log {root / '_audit'}/, "
+        f"warehouse {lake.warehouse}\n"
+        "docs: run [bold]make docs[/] and open http://localhost:8080 "
+        "(lineage graph: the blue button at the bottom right)"
+    )

@@ -1,0 +1,115 @@
+"""The shape of the Python rooms, checked on the source (no import is run):
+
+- imports point one way: the shared base `lakecore` imports no other room; `datagen`,
+  `ingestion` and `glue_etl` import only the base; only `lakehouse` (orchestration)
+  imports the others, and nothing imports `lakehouse`;
+- no import cycle between modules, counting the imports inside functions;
+- no source file outside the tests grows past 450 lines.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.python.conftest import PROJECT_DIR
+
+ROOMS = ("lakecore", "datagen", "ingestion", "glue_etl", "lakehouse")
+# Which rooms each room may import (itself always).
+ALLOWED = {
+    "lakecore": set(),
+    "datagen": {"lakecore"},
+    "ingestion": {"lakecore"},
+    "glue_etl": {"lakecore"},
+    "lakehouse": {"lakecore", "datagen", "ingestion", "glue_etl"},
+}
+MAX_LINES = 450
+
+
+def _modules() -> dict[str, Path]:
+    """Dotted module name -> file, for every module of the rooms."""
+    found = {}
+    for room in ROOMS:
+        for path in sorted((PROJECT_DIR / room).rglob("*.py")):
+            parts = path.relative_to(PROJECT_DIR).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            found[name] = path
+    return found
+
+
+def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
+    """The project modules a file imports, anywhere in it (functions included)."""
+    package = ".".join(path.relative_to(PROJECT_DIR).with_suffix("").parts[:-1])
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: from the file's package
+                base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1],
+                                 *([base] if base else [])])  # fmt: skip
+            # `from pkg import mod` imports the submodule when there is one.
+            names = [
+                f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names
+            ]
+        for name in names:
+            while name and name not in modules:
+                name = name.rpartition(".")[0]
+            if name:
+                out.add(name)
+    return out
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {name: _imports(path, modules) - {name} for name, path in modules.items()}
+
+
+def test_imports_point_one_way():
+    wrong = []
+    for module, imported in _graph().items():
+        room = module.split(".")[0]
+        for target in imported:
+            other = target.split(".")[0]
+            if other != room and other not in ALLOWED[room]:
+                wrong.append(f"{module} imports {target}")
+    assert not wrong, "\n".join(sorted(wrong))
+
+
+def test_the_rule_is_checked_on_real_imports():
+    """The checker sees what it must: lazy imports inside functions count too."""
+    graph = _graph()
+    assert "glue_etl.pipeline" in graph["lakehouse.stages"]  # imported inside a function
+    assert "lakecore.contract" in graph["glue_etl.transforms"]
+    assert "lakehouse.pr_check.diff" in graph["lakehouse.pr_check.checks"]
+
+
+def test_no_import_cycle():
+    graph = _graph()
+    seen: dict[str, int] = {}  # 1: on the current path, 2: done
+    cycles = []
+
+    def visit(node: str, path: list[str]) -> None:
+        seen[node] = 1
+        for nxt in sorted(graph[node]):
+            if seen.get(nxt) == 1:
+                cycles.append(" -> ".join([*path[path.index(nxt) :], nxt]))
+            elif nxt not in seen:
+                visit(nxt, [*path, nxt])
+        seen[node] = 2
+
+    for module in sorted(graph):
+        if module not in seen:
+            visit(module, [module])
+    assert not cycles, "\n".join(cycles)
+
+
+def test_no_source_file_is_too_long():
+    long = {
+        str(path.relative_to(PROJECT_DIR)): n
+        for path in [*_modules().values(), *(PROJECT_DIR / "bench").glob("*.py")]
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert not long, long
