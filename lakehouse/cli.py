@@ -11,6 +11,7 @@
     lakehouse dashboard [--out target/dashboard.html]
     lakehouse pr-check --base origin/main       lint, build, test and diff a dbt change
     lakehouse lint-sql [FILES]                   sqlfluff with the dbt templater
+    lakehouse twin                               the local AWS twin until Ctrl+C
 
 Expected failures (bad input, missing Java, a wrong header) print one line starting
 with `error:` and exit 2; anything else is a bug and keeps its traceback.
@@ -174,6 +175,30 @@ def cmd_docs(args: argparse.Namespace) -> None:
         )
 
 
+def cmd_twin(args: argparse.Namespace) -> None:
+    """The local AWS twin until Ctrl+C, with the environment to point tools at it."""
+    import signal
+    import time
+
+    from lakehouse.twin import twin
+
+    # A plain `kill` stops the twin as cleanly as Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    console.rule("[bold]local AWS twin (moto + Trino)")
+    with twin() as running:
+        console.print(
+            f"moto (S3, Glue, STS, Athena API): {running.moto}\n"
+            f"Trino {running.trino_version} (Athena's engine): {running.trino}, "
+            f"started in {running.trino_start_seconds:.1f}s\n"
+            "point boto3, dbt-athena and this CLI at it with:"
+        )
+        for key, value in running.env().items():
+            print(f"export {key}={value}")
+        console.print("Ctrl+C stops both.")
+        while True:
+            time.sleep(3600)
+
+
 def _project_dir(value: str | None) -> Path:
     """The dbt project to work on: --project-dir, else the current folder when it is a dbt
     project (a clone or a worktree), else the one this package was installed from."""
@@ -284,6 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", help="Markdown report (default: target/pr-check/report.md)")
     p.add_argument("--project-dir", help="dbt project folder (default: here, if it is one)")
     p.set_defaults(func=cmd_pr_check)
+
+    p = sub.add_parser("twin", help="run the local AWS twin (moto + Trino as Athena)")
+    p.set_defaults(func=cmd_twin)
 
     p = sub.add_parser("docs", help="generate (and optionally serve) the dbt docs site")
     p.add_argument("--serve", action="store_true")

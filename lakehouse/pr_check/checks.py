@@ -75,7 +75,7 @@ def athena_check(dbt: Dbt, models: Sequence[str], work: Path) -> Check:
     import boto3
     import sqlglot
 
-    from lakehouse.local_aws import dummy_env, moto_server
+    from lakehouse.twin import dummy_env, moto_server
 
     name = "Athena compile + parse (dbt-athena on moto, sqlglot)"
     if not models:

@@ -56,16 +56,26 @@ def demo_lake(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     """moto in server mode on a free loopback port; yields its endpoint URL."""
-    from lakehouse.local_aws import moto_server as server
+    from lakehouse.twin import moto_server as server
 
     with server() as url:
         yield url
 
 
+@pytest.fixture(scope="session")
+def twin():
+    """The local AWS twin: moto with Athena on Trino 476 (downloaded once into the user
+    cache). Started once for the session; a failure to start is a test failure."""
+    from lakehouse.twin import twin as start
+
+    with start() as running:
+        yield running
+
+
 @pytest.fixture
 def aws_env(moto_server, monkeypatch) -> dict[str, str]:
     """Dummy credentials pointed at moto; never a real AWS account."""
-    from lakehouse.local_aws import dummy_env
+    from lakehouse.twin import dummy_env
 
     env = dummy_env(moto_server)
     for k, v in env.items():

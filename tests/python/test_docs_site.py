@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lakehouse.local_aws import free_port, wait_for_url
+from lakehouse.twin.net import free_port, wait_for_url
 from tests.python.conftest import PROJECT_DIR
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]

@@ -1,0 +1,114 @@
+"""The local AWS twin: AWS without an account, started and stopped by the project.
+
+- `moto_server()`: moto in server mode on a free loopback port (S3, Glue, STS, Athena,
+  ...), with the Glue calls moto lacks answered (`moto_server.py`), dummy credentials.
+- `twin()`: that moto plus Trino 476 (`trino.py`) as Athena's engine: the Athena query
+  API runs every statement on Trino (`athena_bridge.py`, translations in
+  `bridge.py`), over the same Glue catalog and S3 buckets moto holds.
+
+Clients find it through `AWS_ENDPOINT_URL` (`Twin.env()`): boto3, dbt-athena and the CLI
+alike. Nothing here ever talks to a real AWS account. moto is a dev dependency.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from lakecore.errors import PipelineError
+from lakehouse.twin.net import die_with_parent, free_port, wait_for_url
+
+REGION = "us-east-1"
+
+
+def dummy_env(endpoint: str) -> dict[str, str]:
+    """Environment that points boto3 and dbt-athena at moto, never at a real account."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+    }
+
+
+@contextlib.contextmanager
+def moto_server(
+    timeout: float = 30, port: int | None = None, trino_url: str | None = None
+) -> Iterator[str]:
+    """Start moto server on 127.0.0.1 (a free port unless given); yields its endpoint.
+    With `trino_url`, its Athena API runs queries on that Trino."""
+    try:
+        import moto.server  # noqa: F401
+    except ImportError:
+        raise PipelineError(
+            "moto is not installed: the local AWS twin runs on moto server; "
+            "install the dev extras with `pip install -e '.[dev]'` (make does this)"
+        ) from None
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
+    if trino_url:
+        env["LAKEHOUSE_TWIN_TRINO_URL"] = trino_url
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "lakehouse.twin.moto_server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                str(port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            env=env,
+            preexec_fn=die_with_parent,
+        )
+        try:
+            if not wait_for_url(f"{url}/moto-api/", proc, timeout):
+                log.seek(0)
+                tail = log.read().decode(errors="replace").strip().splitlines()[-3:]
+                raise PipelineError(f"moto server did not start on {url}: {' | '.join(tail)}")
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@dataclass(frozen=True)
+class Twin:
+    moto: str  # the AWS endpoint (S3, Glue, Athena, STS, ...)
+    trino: str  # Athena's engine, for the parity checks that read it directly
+    trino_version: str
+    trino_start_seconds: float
+
+    def env(self) -> dict[str, str]:
+        return dummy_env(self.moto)
+
+
+@contextlib.contextmanager
+def twin(workdir: Path | None = None) -> Iterator[Twin]:
+    """moto with Athena on Trino; both stopped on exit. `workdir` keeps Trino's
+    configuration and log (a temporary folder by default)."""
+    from lakehouse.twin.trino import trino_server
+
+    trino_port = free_port()
+    trino_url = f"http://127.0.0.1:{trino_port}"
+    with contextlib.ExitStack() as stack:
+        if workdir is None:
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="twin-")))
+        moto = stack.enter_context(moto_server(trino_url=trino_url))
+        trino = stack.enter_context(trino_server(moto, trino_port, REGION, workdir))
+        yield Twin(moto, trino.url, trino.version, trino.start_seconds)

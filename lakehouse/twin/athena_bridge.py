@@ -1,0 +1,267 @@
+"""The Athena API on Trino: query executions the twin's moto server runs on a real engine.
+
+StartQueryExecution translates the statement (`bridge`) and runs it on Trino in a
+background thread; GetQueryExecution reports its state as Athena does (QUEUED, RUNNING,
+SUCCEEDED, FAILED, CANCELLED), with the statement type, DataScannedInBytes from Trino's
+physical input bytes, and for a failure Athena's error shape (`NAME: message`, the same
+error names Athena engine v3 reports, such as HIVE_TOO_MANY_OPEN_PARTITIONS);
+GetQueryResults pages the rows as Athena does (a header row first for DML, column types
+in Athena's names, values as text); StopQueryExecution cancels the Trino query.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+from lakehouse.twin.bridge import CATALOG, Translated, Unsupported, created_view, translate
+
+PAGE = 1000  # Athena's largest GetQueryResults page
+# Athena's error categories (AthenaError.ErrorCategory).
+SYSTEM, USER, OTHER = 1, 2, 3
+TRINO_CATEGORY = {"USER_ERROR": USER, "INTERNAL_ERROR": SYSTEM, "INSUFFICIENT_RESOURCES": SYSTEM}
+
+
+@dataclass
+class Execution:
+    id: str
+    query: str
+    context: dict[str, str]
+    output_location: str | None
+    workgroup: str
+    state: str = "QUEUED"
+    statement: str = "DML"
+    substatement: str = "SELECT"
+    columns: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[list[str | None]] = field(default_factory=list)
+    update_count: int = -1
+    bytes_scanned: int = 0
+    error: dict[str, Any] | None = None
+    reason: str | None = None
+    submitted: float = field(default_factory=time.time)
+    completed: float | None = None
+    trino_query_id: str | None = None
+    cancel: Callable[[], None] | None = None
+
+
+def athena_type(trino_type: str) -> tuple[str, int, int]:
+    """Trino's type -> (Athena's ColumnInfo Type, Precision, Scale)."""
+    base, _, args = trino_type.partition("(")
+    base = base.strip()
+    numbers = [int(a) for a in args.rstrip(")").split(",") if a.strip().isdigit()]
+    if base == "decimal" and len(numbers) == 2:
+        return "decimal", numbers[0], numbers[1]
+    if base in ("varchar", "char"):
+        return base, numbers[0] if numbers else 2147483647, 0
+    if base.startswith("timestamp"):
+        tz = " with time zone" if "with time zone" in trino_type else ""
+        return f"timestamp{tz}", 3, 0
+    if base == "real":
+        return "float", 0, 0
+    return base, 0, 0
+
+
+def as_text(value: Any) -> str | None:
+    """A value as Athena returns it in VarCharValue (None: no VarCharValue)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join("null" if v is None else str(as_text(v)) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={as_text(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+class AthenaOnTrino:
+    """Executions of one moto server, run on the Trino at `trino_url`."""
+
+    def __init__(
+        self,
+        trino_url: str,
+        set_glue_parameters: Callable[..., None],
+        record_view_columns: Callable[..., None],
+    ) -> None:
+        parsed = urlparse(trino_url)
+        self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 8080
+        self.set_glue_parameters = set_glue_parameters
+        self.record_view_columns = record_view_columns
+        self.executions: dict[str, Execution] = {}
+        self.lock = threading.Lock()
+        self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="athena-on-trino")
+
+    # ---------------------------------------------------------------- the API
+    def start(
+        self,
+        query: str,
+        context: dict[str, str] | None,
+        output_location: str | None,
+        workgroup: str,
+        account: str,
+        region: str,
+    ) -> str:
+        ex = Execution(str(uuid.uuid4()), query, context or {}, output_location, workgroup)
+        with self.lock:
+            self.executions[ex.id] = ex
+        self.pool.submit(self._run, ex, account, region)
+        return ex.id
+
+    def get(self, exec_id: str) -> Execution | None:
+        return self.executions.get(exec_id)
+
+    def stop(self, exec_id: str) -> None:
+        ex = self.executions.get(exec_id)
+        if ex is None or ex.state not in ("QUEUED", "RUNNING"):
+            return
+        ex.state, ex.completed = "CANCELLED", time.time()
+        if ex.cancel is not None:
+            ex.cancel()
+
+    def execution_dict(self, ex: Execution) -> dict[str, Any]:
+        elapsed = int(((ex.completed or time.time()) - ex.submitted) * 1000)
+        status: dict[str, Any] = {"State": ex.state, "SubmissionDateTime": ex.submitted}
+        if ex.completed:
+            status["CompletionDateTime"] = ex.completed
+        if ex.reason:
+            status["StateChangeReason"] = ex.reason
+        if ex.error:
+            status["AthenaError"] = ex.error
+        result_config: dict[str, Any] = {}
+        if ex.output_location:
+            result_config["OutputLocation"] = f"{ex.output_location.rstrip('/')}/{ex.id}.csv"
+        return {
+            "QueryExecutionId": ex.id,
+            "Query": ex.query,
+            "StatementType": ex.statement,
+            "SubstatementType": ex.substatement,
+            "ResultConfiguration": result_config,
+            "QueryExecutionContext": ex.context,
+            "Status": status,
+            "Statistics": {
+                "EngineExecutionTimeInMillis": elapsed,
+                "DataScannedInBytes": ex.bytes_scanned,
+                "TotalExecutionTimeInMillis": elapsed,
+            },
+            "WorkGroup": ex.workgroup,
+            "EngineVersion": {
+                "SelectedEngineVersion": "Athena engine version 3",
+                "EffectiveEngineVersion": "Athena engine version 3",
+            },
+        }
+
+    def results_dict(self, ex: Execution, token: str | None, max_results: int | None) -> dict:
+        start = int(token or 0)
+        size = min(max_results or PAGE, PAGE)
+        rows = ex.rows
+        if ex.statement == "DML" and ex.substatement == "SELECT":
+            rows = [[c["Name"] for c in ex.columns], *rows]  # Athena's header row
+        page = rows[start : start + size]
+        out: dict[str, Any] = {
+            "ResultSet": {
+                "Rows": [
+                    {"Data": [{} if v is None else {"VarCharValue": v} for v in r]} for r in page
+                ],
+                "ResultSetMetadata": {"ColumnInfo": ex.columns},
+            },
+            "UpdateCount": max(ex.update_count, 0),
+        }
+        if start + size < len(rows):
+            out["NextToken"] = str(start + size)
+        return out
+
+    # ------------------------------------------------------------- running
+    def _run(self, ex: Execution, account: str, region: str) -> None:
+        try:
+            translated = translate(ex.query)
+            ex.statement, ex.substatement = translated.statement, translated.substatement
+            if ex.state == "CANCELLED":
+                return
+            ex.state = "RUNNING"
+            if translated.glue_update is not None:
+                schema, table, parameters = translated.glue_update
+                self.set_glue_parameters(account, region, schema, table, parameters)
+            if translated.sql is not None:
+                self._trino(ex, translated)
+                view = created_view(translated.sql)
+                if view is not None:
+                    schema = view[0] or ex.context.get("Database") or "default"
+                    self.record_view_columns(account, region, schema, view[1])
+            if ex.state == "RUNNING":
+                ex.state = "SUCCEEDED"
+        except Unsupported as exc:
+            self._fail(
+                ex, "NOT_SUPPORTED", f"the local AWS twin cannot run this statement: {exc}", USER
+            )
+        except Exception as exc:  # every failure becomes a FAILED execution, as on Athena
+            name = getattr(exc, "error_name", None) or type(exc).__name__
+            message = getattr(exc, "message", None) or str(exc)
+            category = TRINO_CATEGORY.get(getattr(exc, "error_type", ""), OTHER)
+            self._fail(ex, name, message, category, getattr(exc, "error_code", None))
+        finally:
+            ex.completed = ex.completed or time.time()
+
+    def _fail(self, ex: Execution, name: str, message: str, category: int, code=None) -> None:
+        if ex.state == "CANCELLED":
+            return
+        ex.state = "FAILED"
+        ex.reason = f"{name}: {message}"
+        ex.error = {
+            "ErrorCategory": category,
+            "ErrorType": int(code) if isinstance(code, int) else 1000,
+            "Retryable": False,
+            "ErrorMessage": ex.reason,
+        }
+
+    def _trino(self, ex: Execution, translated: Translated) -> None:
+        import trino
+
+        conn = trino.dbapi.connect(
+            host=self.host,
+            port=self.port,
+            user="athena-twin",
+            catalog=(ex.context.get("Catalog") or CATALOG).lower(),
+            schema=ex.context.get("Database") or "default",
+            session_properties=translated.session,
+            legacy_primitive_types=True,  # values as Trino's text, which is Athena's
+            source="athena-twin",
+        )
+        try:
+            cursor = conn.cursor()
+            ex.cancel = cursor.cancel
+            cursor.execute(translated.sql)
+            rows = cursor.fetchall()
+            ex.trino_query_id = cursor.query_id
+            stats = cursor.stats or {}
+            ex.bytes_scanned = int(stats.get("physicalInputBytes") or 0)
+            description = cursor.description or []
+            if translated.statement == "UTILITY" or translated.substatement == "SELECT":
+                ex.columns = []
+                for d in description:
+                    kind, precision, scale = athena_type(str(d[1]))
+                    ex.columns.append(
+                        {
+                            "CatalogName": "hive",
+                            "Name": d[0],
+                            "Label": d[0],
+                            "Type": kind,
+                            "Precision": precision,
+                            "Scale": scale,
+                            "Nullable": "UNKNOWN",
+                            "CaseSensitive": kind in ("varchar", "char"),
+                        }
+                    )
+                ex.rows = [[as_text(v) for v in row] for row in rows]
+            else:
+                count = cursor.rowcount
+                if (count is None or count < 0) and rows and rows[0] and str(rows[0][0]).isdigit():
+                    count = int(rows[0][0])
+                ex.update_count = count if count is not None else -1
+        finally:
+            conn.close()

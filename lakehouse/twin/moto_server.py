@@ -1,0 +1,259 @@
+"""moto in server mode, with what the twin needs and moto does not model.
+
+    python -m lakehouse.twin.moto_server -H 127.0.0.1 -p PORT
+
+- Glue column statistics (Get/Update/DeleteColumnStatisticsFor{Table,Partition}): Trino's
+  Hive connector calls them after every CREATE TABLE and INSERT, and moto 5.2 lacks them.
+  They are kept in memory per table, partition and column, and answered back.
+- With LAKEHOUSE_TWIN_TRINO_URL set, the Athena query API (Start/Get/Stop
+  QueryExecution, GetQueryResults) runs the SQL on that Trino (`athena_bridge`); every
+  other Athena call (work groups, data catalogs) stays moto's. Glue tables are shown to
+  Trino (requests signed with its key) as `bridge.as_trino_reads_it` says, and a view
+  created through Athena gets its real columns in Glue, as on Athena.
+
+Everything else is moto as installed (pinned in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from typing import Any
+
+from moto.athena.responses import AthenaResponse
+from moto.core.responses import ActionResult
+from moto.glue.responses import GlueResponse
+
+_STATS: dict[tuple, dict[str, Any]] = {}
+_STATS_LOCK = threading.Lock()
+
+
+def _stats_key(response: GlueResponse, partition: bool) -> tuple:
+    param = response._get_param
+    values = tuple(param("PartitionValues") or ()) if partition else None
+    return (param("CatalogId"), param("DatabaseName"), param("TableName"), values)
+
+
+def _update_stats(partition: bool):
+    def handler(self: GlueResponse) -> str:
+        with _STATS_LOCK:
+            store = _STATS.setdefault(_stats_key(self, partition), {})
+            for stats in self._get_param("ColumnStatisticsList") or []:
+                store[stats["ColumnName"]] = stats
+        return json.dumps({"Errors": []})
+
+    return handler
+
+
+def _get_stats(partition: bool):
+    def handler(self: GlueResponse) -> str:
+        with _STATS_LOCK:
+            store = _STATS.get(_stats_key(self, partition), {})
+            found = [store[c] for c in self._get_param("ColumnNames") or [] if c in store]
+        return json.dumps({"ColumnStatisticsList": found, "Errors": []})
+
+    return handler
+
+
+def _delete_stats(partition: bool):
+    def handler(self: GlueResponse) -> str:
+        with _STATS_LOCK:
+            _STATS.get(_stats_key(self, partition), {}).pop(self._get_param("ColumnName"), None)
+        return "{}"
+
+    return handler
+
+
+def add_glue_column_statistics() -> None:
+    for partition, suffix in ((False, "table"), (True, "partition")):
+        setattr(GlueResponse, f"update_column_statistics_for_{suffix}", _update_stats(partition))
+        setattr(GlueResponse, f"get_column_statistics_for_{suffix}", _get_stats(partition))
+        setattr(GlueResponse, f"delete_column_statistics_for_{suffix}", _delete_stats(partition))
+
+
+def _glue_table(account: str, region: str, schema: str, table: str):
+    from moto.glue.models import glue_backends
+
+    return glue_backends[account][region].get_table(schema, table)
+
+
+def _update_glue_table(found, change) -> None:
+    current = dict(found.get_version(str(found._current_version)))
+    current.pop("VersionId", None)
+    change(current)
+    found.update(current)
+
+
+def set_glue_parameters(
+    account: str, region: str, schema: str, table: str, parameters: dict[str, str]
+) -> None:
+    """Merge table properties into a Glue table, as Athena's `set tblproperties` does."""
+
+    def merge(current: dict) -> None:
+        current["Parameters"] = {**(current.get("Parameters") or {}), **parameters}
+
+    _update_glue_table(_glue_table(account, region, schema, table), merge)
+
+
+def record_view_columns(account: str, region: str, schema: str, view: str) -> None:
+    """Write a view's real columns to its Glue table, as Athena does."""
+    from lakehouse.twin.bridge import view_columns
+
+    def columns(current: dict) -> None:
+        found_columns = view_columns(current.get("ViewOriginalText", ""))
+        if found_columns:
+            descriptor = dict(current.get("StorageDescriptor") or {})
+            descriptor["Columns"] = found_columns
+            current["StorageDescriptor"] = descriptor
+
+    _update_glue_table(_glue_table(account, region, schema, view), columns)
+
+
+def _s3_keys(account: str, bucket: str, prefix: str) -> list[str]:
+    """Object keys under a prefix, straight from moto's S3 (no HTTP round trip)."""
+    from moto.s3.models import s3_backends
+
+    found = s3_backends[account]["aws"].get_bucket(bucket)
+    return [k for k in list(found.keys.keys()) if k.startswith(prefix)]
+
+
+def show_glue_to_trino() -> None:
+    """Glue reads signed with Trino's key see tables as Trino expects them."""
+    from lakehouse.twin.bridge import as_trino_reads_it, is_projected, projected_partitions
+    from lakehouse.twin.trino import ACCESS_KEY
+
+    def from_trino(response: GlueResponse) -> bool:
+        auth = response.headers.get("Authorization", "") if response.headers else ""
+        return f"Credential={ACCESS_KEY}/" in auth
+
+    def wrap(name: str, key: str) -> None:
+        original = getattr(GlueResponse, name)
+
+        def handler(self: GlueResponse):
+            body = original(self)
+            if not from_trino(self):
+                return body
+            # moto answers with an ActionResult (serialized later) or a JSON string.
+            data = dict(body.result) if isinstance(body, ActionResult) else json.loads(body)
+            if isinstance(data.get(key), list):
+                data[key] = [as_trino_reads_it(t) for t in data[key]]
+            elif isinstance(data.get(key), dict):
+                data[key] = as_trino_reads_it(data[key])
+            return ActionResult(data) if isinstance(body, ActionResult) else json.dumps(data)
+
+        setattr(GlueResponse, name, handler)
+
+    wrap("get_table", "Table")
+    wrap("get_tables", "TableList")
+
+    def partitions_of(response: GlueResponse) -> tuple[dict, list[dict]] | None:
+        """A projected table's partitions that hold data, as Glue partitions."""
+        from moto.glue.models import glue_backends
+
+        backend = glue_backends[response.current_account][response.region]
+        params = response.parameters
+        table = backend.get_table(params.get("DatabaseName"), params.get("TableName")).as_dict()
+        if not is_projected(table):
+            return None
+        descriptor = table.get("StorageDescriptor") or {}
+        location = descriptor.get("Location", "")
+        bucket, _, prefix = location[len("s3://") :].partition("/")
+        prefix = prefix.rstrip("/") + "/" if prefix else ""
+        keys = [k[len(prefix) :] for k in _s3_keys(response.current_account, bucket, prefix)]
+        return table, [
+            {
+                "DatabaseName": table["DatabaseName"],
+                "TableName": table["Name"],
+                "Values": values,
+                "StorageDescriptor": {**descriptor, "Location": path},
+                "Parameters": {},
+            }
+            for values, path in projected_partitions(table, keys)
+        ]
+
+    def wrap_partitions(name: str) -> None:
+        original = getattr(GlueResponse, name)
+
+        def handler(self: GlueResponse):
+            found = partitions_of(self) if from_trino(self) else None
+            if found is None:
+                return original(self)
+            _, partitions = found
+            if name == "batch_get_partition":
+                wanted = [p["Values"] for p in self.parameters.get("PartitionsToGet") or []]
+                partitions = [p for p in partitions if p["Values"] in wanted]
+            return ActionResult({"Partitions": partitions})
+
+        setattr(GlueResponse, name, handler)
+
+    wrap_partitions("get_partitions")
+    wrap_partitions("batch_get_partition")
+
+
+def run_athena_on_trino(trino_url: str) -> None:
+    from lakehouse.twin.athena_bridge import AthenaOnTrino
+
+    bridge = AthenaOnTrino(trino_url, set_glue_parameters, record_view_columns)
+    show_glue_to_trino()
+
+    def start_query_execution(self: AthenaResponse):
+        workgroup = self._get_param("WorkGroup") or "primary"
+        if not self.athena_backend.get_work_group(workgroup):
+            return self.error("WorkGroup does not exist", 400)
+        config = self._get_param("ResultConfiguration") or {}
+        exec_id = bridge.start(
+            self._get_param("QueryString"),
+            self._get_param("QueryExecutionContext"),
+            config.get("OutputLocation"),
+            workgroup,
+            self.current_account,
+            self.region,
+        )
+        return json.dumps({"QueryExecutionId": exec_id})
+
+    def _execution(self: AthenaResponse):
+        found = bridge.get(self._get_param("QueryExecutionId"))
+        if found is None:
+            return None, (
+                json.dumps({"__type": "InvalidRequestException",
+                            "Message": "QueryExecution was not found"}),
+                {"status": 400},
+            )  # fmt: skip
+        return found, None
+
+    def get_query_execution(self: AthenaResponse):
+        found, error = _execution(self)
+        return error or json.dumps({"QueryExecution": bridge.execution_dict(found)})
+
+    def get_query_results(self: AthenaResponse):
+        found, error = _execution(self)
+        if error:
+            return error
+        if found.state != "SUCCEEDED":
+            return self.error(f"Query has not yet finished. Current state: {found.state}", 400)
+        token, size = self._get_param("NextToken"), self._get_param("MaxResults")
+        return json.dumps(bridge.results_dict(found, token, size))
+
+    def stop_query_execution(self: AthenaResponse):
+        bridge.stop(self._get_param("QueryExecutionId"))
+        return "{}"
+
+    AthenaResponse.start_query_execution = start_query_execution
+    AthenaResponse.get_query_execution = get_query_execution
+    AthenaResponse.get_query_results = get_query_results
+    AthenaResponse.stop_query_execution = stop_query_execution
+
+
+def main(argv: list[str] | None = None) -> None:
+    from moto.server import main as moto_main
+
+    add_glue_column_statistics()
+    if os.environ.get("LAKEHOUSE_TWIN_TRINO_URL"):
+        run_athena_on_trino(os.environ["LAKEHOUSE_TWIN_TRINO_URL"])
+    moto_main(argv if argv is not None else sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()

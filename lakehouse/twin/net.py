@@ -1,0 +1,53 @@
+"""Loopback ports and readiness for the twin's servers."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.request
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def wait_for_url(
+    url: str, proc: subprocess.Popen, timeout: float, expect: bytes | None = None
+) -> bool:
+    """Poll until `url` answers (with `expect` in its body, if given); False if the server
+    process exits or time runs out."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            body = urllib.request.urlopen(url, timeout=2).read()
+            if expect is None or expect in body:
+                return True
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            return False
+        time.sleep(0.2)
+
+
+def die_with_parent() -> None:
+    """For subprocess.Popen(preexec_fn=...): the child gets SIGTERM when the process
+    that started it dies, however it dies, so no twin server outlives its owner (Linux;
+    elsewhere a no-op)."""
+    import contextlib
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
