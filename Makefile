@@ -10,7 +10,7 @@ SCALE ?= 0.01
 BASE ?= origin/main
 PORT ?= 8080
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint format unit docs dashboard bench clean check-python glue-package browser pr-check
+.PHONY: help demo demo-aws twin test test-aws lint format unit docs dashboard bench clean check-python glue-package browser pr-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed ## the whole pipeline on generated data (SCALE=0.01)
 	$(BIN)/lakehouse --lake $(LAKE) demo --scale $(SCALE)
+
+demo-aws: $(VENV)/.installed-dev ## the pipeline on the local AWS twin (moto + Trino), compared with DuckDB
+	$(BIN)/lakehouse demo-aws --scale $(SCALE)
+
+twin: $(VENV)/.installed-dev ## run the local AWS twin until Ctrl+C (prints its environment)
+	$(BIN)/lakehouse twin
 
 test: $(VENV)/.installed-dev browser ## lint + unit + end-to-end tests (what CI runs)
 	$(MAKE) --no-print-directory lint
@@ -72,6 +78,9 @@ pr-check: $(VENV)/.installed-dev ## check a dbt change against BASE (default ori
 # against moto server.
 unit: $(VENV)/.installed-dev
 	$(BIN)/pytest
+
+test-aws: $(VENV)/.installed-dev ## the whole demo-aws on the twin, with its parity checks (~12 min)
+	$(BIN)/pytest -m twin_demo
 
 docs: $(VENV)/.installed ## generate and serve the dbt docs site on http://127.0.0.1:8080 (PORT=)
 	$(BIN)/lakehouse --lake $(LAKE) docs --serve --port $(PORT)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lakecore.errors import PipelineError
 from lakecore.lake import Lake
+from lakecore.maven import cache_dir, fetch
 
 # Settings that make local mode behave like a Glue 5.0 job where it matters (UTC,
 # dynamic partition overwrite) and start quickly on a 2-core laptop.
@@ -71,8 +72,7 @@ def _cds_archive(java_version: int) -> Path | None:
     jars = Path(pyspark.__file__).parent / "jars"
     ident = f"{jars}|{sorted(p.name for p in jars.glob('*.jar'))}|{os.environ.get('JAVA_HOME')}"
     digest = hashlib.sha256(f"{ident}|{java_version}".encode()).hexdigest()[:16]
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ecom-lakehouse"
-    return cache / f"spark-classes-{digest}.jsa"
+    return cache_dir() / f"spark-classes-{digest}.jsa"
 
 
 def _cds_options(archive: Path | None) -> tuple[str, Callable[[], None] | None]:
@@ -123,15 +123,61 @@ def _finish_at_exit(spark, finish: Callable[[], None]) -> None:
     atexit.register(at_exit)
 
 
-def local_spark(app_name: str = "ecom-lakehouse", memory: str = "2g", lake: Lake | None = None):
-    """A local-mode SparkSession with the project's settings, for `lake` if given."""
-    if lake is not None and not lake.is_local:
+# S3 for local Spark: Hadoop's S3A connector built for the Hadoop inside pyspark 3.5
+# (3.3.4) and the AWS SDK bundle that hadoop-aws 3.3.4 was built against. On Glue, `s3://`
+# is EMRFS and none of this is used: the job code only ever sees `s3://` URIs.
+HADOOP_VERSION = "3.3.4"
+S3A_JARS = ("org.apache.hadoop:hadoop-aws:3.3.4", "com.amazonaws:aws-java-sdk-bundle:1.12.262")
+
+
+def s3a_conf() -> dict[str, str]:
+    """Spark settings that map `s3://` (and `s3a://`) to S3A, for the endpoint and
+    credentials boto3 would use: AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL (the twin's
+    moto), else AWS's regional endpoint; credentials from the environment or profile."""
+    import pyspark
+
+    bundled = sorted((Path(pyspark.__file__).parent / "jars").glob("hadoop-client-api-*.jar"))
+    if not bundled or HADOOP_VERSION not in bundled[0].name:
+        found = bundled[0].name if bundled else "no hadoop-client-api jar"
         raise PipelineError(
-            f"--lake {lake.root}: local Spark cannot clean an S3 lake yet (it has no S3 "
-            "connector here); clean a local lake, or run the Glue job on AWS "
-            "(`lakehouse package-glue`)"
+            f"pyspark bundles {found}; the S3 connector here is for Hadoop {HADOOP_VERSION} "
+            "(install pyspark 3.5.x, as pyproject.toml pins)"
         )
+    jars = [str(fetch(c, "cleaning an S3 lake with local Spark")) for c in S3A_JARS]
+    conf = {
+        "spark.jars": ",".join(jars),
+        "spark.hadoop.fs.s3.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
+        "spark.hadoop.fs.AbstractFileSystem.s3.impl": "org.apache.hadoop.fs.s3a.S3A",
+        "spark.hadoop.fs.s3a.aws.credentials.provider": (
+            "com.amazonaws.auth.EnvironmentVariableCredentialsProvider,"
+            "com.amazonaws.auth.profile.ProfileCredentialsProvider,"
+            "com.amazonaws.auth.InstanceProfileCredentialsProvider"
+        ),
+        # Upload blocks from memory: S3A's disk buffer needs Hadoop's checksummed local
+        # file system, which SPARK_CONF swaps for the raw one.
+        "spark.hadoop.fs.s3a.fast.upload.buffer": "bytebuffer",
+        # Leave directory markers in place: no delete of every parent marker after each
+        # file written (fewer requests; S3 itself has no directories to keep tidy).
+        "spark.hadoop.fs.s3a.directory.marker.retention": "keep",
+    }
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    if region:
+        conf["spark.hadoop.fs.s3a.endpoint.region"] = region
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        conf["spark.hadoop.fs.s3a.endpoint"] = endpoint
+        conf["spark.hadoop.fs.s3a.path.style.access"] = "true"
+        conf["spark.hadoop.fs.s3a.connection.ssl.enabled"] = str(
+            endpoint.startswith("https://")
+        ).lower()
+    return conf
+
+
+def local_spark(app_name: str = "ecom-lakehouse", memory: str = "2g", lake: Lake | None = None):
+    """A local-mode SparkSession with the project's settings, for `lake` if given (an S3
+    lake adds the S3A connector)."""
     java_version = check_java()
+    extra = s3a_conf() if lake is not None and not lake.is_local else {}
     from pyspark.sql import SparkSession
 
     # Bind to loopback: a laptop's hostname often resolves to a VPN or docker address.
@@ -146,7 +192,7 @@ def local_spark(app_name: str = "ecom-lakehouse", memory: str = "2g", lake: Lake
             f"-Duser.timezone=UTC -Dlog4j.configurationFile=file:{LOG4J_CONFIG} {cds}".strip(),
         )
     )
-    for key, value in SPARK_CONF.items():
+    for key, value in {**SPARK_CONF, **extra}.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")

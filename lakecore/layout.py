@@ -13,6 +13,8 @@ of dbt_project.yml; a test checks that they agree).
   _audit/state/<entity>.json                            the cleaning job's bookmark
   _audit/run_log/<run_id>.jsonl                         one cleaning run's reconciliation
   warehouse.duckdb                                      the local curated zone (DuckDB)
+  curated/<schema>/<model>/<unique id>/                 the curated zone on S3 (Athena's
+                                                        tables, dbt-athena's naming)
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ MANIFEST_INDEX = f"{MANIFESTS}/_index"
 STATE = "_audit/state"
 RUN_LOG = "_audit/run_log"
 WAREHOUSE = "warehouse.duckdb"
+CURATED = "curated"
 
 
 def raw_prefix(source: str, entity: str) -> str:

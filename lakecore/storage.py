@@ -9,12 +9,15 @@ writes to `lake/` on a laptop and to `s3://bucket/prefix/` in production.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+from lakecore.errors import PipelineError
 
 
 class Store(Protocol):
@@ -101,30 +104,60 @@ class S3Store:
     def _key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
 
+    @contextlib.contextmanager
+    def _s3_call(self, key: str) -> Iterator[None]:
+        """S3's expected failures (no bucket, no access, no credentials, no network) as
+        one line naming the object and what to check."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            yield
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code, message = error.get("Code", "?"), error.get("Message", "")
+            raise PipelineError(
+                f"{self.uri(key)}: S3 said {code} ({message}); check the bucket name, "
+                "that it exists, and the credentials' access to it"
+            ) from None
+        except BotoCoreError as exc:
+            raise PipelineError(
+                f"{self.uri(key)}: {exc}; check AWS credentials, region and network "
+                "(AWS_ENDPOINT_URL for a local S3 such as the twin's)"
+            ) from None
+
     def exists(self, key: str) -> bool:
-        resp = self._s3.list_objects_v2(Bucket=self.bucket, Prefix=self._key(key), MaxKeys=1)
+        with self._s3_call(key):
+            resp = self._s3.list_objects_v2(Bucket=self.bucket, Prefix=self._key(key), MaxKeys=1)
         return any(o["Key"] == self._key(key) for o in resp.get("Contents", []))
 
     def put_file(
         self, local_path: Path, key: str, on_bytes: Callable[[int], None] | None = None
     ) -> None:
-        self._s3.upload_file(
-            str(local_path), self.bucket, self._key(key), Config=self._transfer, Callback=on_bytes
-        )
+        with self._s3_call(key):
+            self._s3.upload_file(
+                str(local_path),
+                self.bucket,
+                self._key(key),
+                Config=self._transfer,
+                Callback=on_bytes,
+            )
 
     def put_text(self, key: str, text: str) -> None:
-        self._s3.put_object(Bucket=self.bucket, Key=self._key(key), Body=text.encode("utf-8"))
+        with self._s3_call(key):
+            self._s3.put_object(Bucket=self.bucket, Key=self._key(key), Body=text.encode("utf-8"))
 
     def read_text(self, key: str) -> str:
-        body = self._s3.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
-        return body.read().decode("utf-8")
+        with self._s3_call(key):
+            body = self._s3.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
+            return body.read().decode("utf-8")
 
     def list(self, prefix: str) -> list[str]:
         keys: list[str] = []
         strip = len(self.prefix) + 1 if self.prefix else 0
         paginator = self._s3.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
-            keys.extend(o["Key"][strip:] for o in page.get("Contents", []))
+        with self._s3_call(prefix):
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
+                keys.extend(o["Key"][strip:] for o in page.get("Contents", []))
         return sorted(keys)
 
     def uri(self, key: str) -> str:

@@ -96,6 +96,9 @@ class AthenaOnTrino:
         self.executions: dict[str, Execution] = {}
         self.lock = threading.Lock()
         self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="athena-on-trino")
+        # Set when the raw or cleaned zone changed: Trino's cached listings of those
+        # zones are flushed before the next query runs.
+        self.listings_changed = threading.Event()
 
     # ---------------------------------------------------------------- the API
     def start(
@@ -188,6 +191,9 @@ class AthenaOnTrino:
                 schema, table, parameters = translated.glue_update
                 self.set_glue_parameters(account, region, schema, table, parameters)
             if translated.sql is not None:
+                if self.listings_changed.is_set():
+                    self.listings_changed.clear()
+                    self._flush_listings(ex)
                 self._trino(ex, translated)
                 view = created_view(translated.sql)
                 if view is not None:
@@ -219,18 +225,31 @@ class AthenaOnTrino:
             "ErrorMessage": ex.reason,
         }
 
-    def _trino(self, ex: Execution, translated: Translated) -> None:
+    def _flush_listings(self, ex: Execution) -> None:
+        catalog = (ex.context.get("Catalog") or CATALOG).lower()
+        self._connect(catalog, "default", {}).cursor().execute(
+            f"call {catalog}.system.flush_metadata_cache()"
+        )
+
+    def _connect(self, catalog: str, schema: str, session: dict[str, str]):
         import trino
 
-        conn = trino.dbapi.connect(
+        return trino.dbapi.connect(
             host=self.host,
             port=self.port,
             user="athena-twin",
-            catalog=(ex.context.get("Catalog") or CATALOG).lower(),
-            schema=ex.context.get("Database") or "default",
-            session_properties=translated.session,
+            catalog=catalog,
+            schema=schema,
+            session_properties=session,
             legacy_primitive_types=True,  # values as Trino's text, which is Athena's
             source="athena-twin",
+        )
+
+    def _trino(self, ex: Execution, translated: Translated) -> None:
+        conn = self._connect(
+            (ex.context.get("Catalog") or CATALOG).lower(),
+            ex.context.get("Database") or "default",
+            translated.session,
         )
         try:
             cursor = conn.cursor()

@@ -19,26 +19,24 @@ io.trino.server.TrinoServer` with our own JVM options. The catalog is named
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 import subprocess
 import tarfile
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingestion.catalog import CLEANED_DB, RAW_DB
 from lakecore.errors import PipelineError
+from lakecore.maven import artifact_path, cache_dir, download
 
 VERSION = "476"
-MAVEN = os.environ.get("LAKEHOUSE_MAVEN_URL", "https://repo1.maven.org/maven2")
-SERVER = f"io/trino/trino-server-core/{VERSION}/trino-server-core-{VERSION}.tar.gz"
-HIVE = f"io/trino/trino-hive/{VERSION}/trino-hive-{VERSION}.zip"
+SERVER = artifact_path(f"io.trino:trino-server-core:{VERSION}:tar.gz")
+HIVE = artifact_path(f"io.trino:trino-hive:{VERSION}:zip")
 START_TIMEOUT = 240  # seconds; a cold start on 2 busy cores takes 30-60 s
 # Memory for a laptop: the twin runs demo-scale queries beside Spark and dbt.
 JVM_OPTIONS = (
@@ -59,10 +57,6 @@ class TrinoServer:
     url: str
     version: str
     start_seconds: float  # from the JVM's launch to ACTIVE
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ecom-lakehouse"
 
 
 def java() -> Path:
@@ -89,25 +83,6 @@ def java() -> Path:
     return path
 
 
-def _download(path: str, dest: Path) -> None:
-    """One Maven Central artifact, checked against the repository's SHA-1."""
-    url = f"{MAVEN}/{path}"
-    try:
-        expected = urllib.request.urlopen(f"{url}.sha1", timeout=60).read().decode().split()[0]
-        digest = hashlib.sha1()
-        with urllib.request.urlopen(url, timeout=60) as response, open(dest, "wb") as out:
-            while chunk := response.read(1 << 20):
-                digest.update(chunk)
-                out.write(chunk)
-    except (urllib.error.URLError, OSError) as exc:
-        raise PipelineError(
-            f"cannot download {url} ({exc}); the twin needs Maven Central once, "
-            "or set LAKEHOUSE_MAVEN_URL to a mirror"
-        ) from None
-    if digest.hexdigest() != expected:
-        raise PipelineError(f"{url}: SHA-1 mismatch after download; run the command again")
-
-
 def install() -> Path:
     """Trino's home in the cache, downloaded and unpacked on first use."""
     home = cache_dir() / f"trino-{VERSION}"
@@ -116,8 +91,8 @@ def install() -> Path:
     home.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=home.parent, prefix=".trino-") as tmp:
         work = Path(tmp)
-        _download(SERVER, work / "server.tar.gz")
-        _download(HIVE, work / "hive.zip")
+        download(SERVER, work / "server.tar.gz", "the twin's Trino")
+        download(HIVE, work / "hive.zip", "the twin's Trino")
         with tarfile.open(work / "server.tar.gz") as tar:
             tar.extractall(work, filter="data")
         server = work / f"trino-server-core-{VERSION}"
@@ -134,12 +109,15 @@ def install() -> Path:
     return home
 
 
+# The zones only the project's jobs write (see moto_server.watch_cached_zones).
+CACHED_LISTINGS = f"{CLEANED_DB}.*,{RAW_DB}.*"
+
 # Trino signs its AWS requests with this key, so the twin's moto knows which Glue reads
 # are Trino's (see bridge.as_trino_reads_it); moto accepts any key.
 ACCESS_KEY = "twin-trino"
 
 
-def catalog_properties(moto_endpoint: str, region: str) -> dict[str, str]:
+def catalog_properties(moto_endpoint: str, region: str, workdir: Path) -> dict[str, str]:
     """The Hive connector on moto's Glue Data Catalog and S3: `awsdatacatalog`."""
     return {
         "connector.name": "hive",
@@ -164,6 +142,15 @@ def catalog_properties(moto_endpoint: str, region: str) -> dict[str, str]:
         "s3.path-style-access": "true",
         "s3.aws-access-key": ACCESS_KEY,
         "s3.aws-secret-key": "testing",
+        # moto answers a request in milliseconds of Python, and the cleaned zone holds a
+        # file per day: Trino keeps the cleaned and raw tables' listings (flushed by the
+        # twin when anything but Trino writes there, see moto_server.py) and caches file
+        # contents on disk (keyed by path and modification time, so never stale).
+        "hive.file-status-cache-tables": CACHED_LISTINGS,
+        "hive.file-status-cache-expire-time": "1h",
+        "fs.cache.enabled": "true",
+        "fs.cache.directories": str(workdir / "fs-cache"),
+        "fs.cache.max-disk-usage-percentages": "10",
     }
 
 
@@ -187,6 +174,7 @@ def trino_server(
 
     home = install()
     runtime = java()
+    workdir = workdir.resolve()  # the server runs in its home folder
     if not port_is_free(port):
         raise PipelineError(f"port {port} on 127.0.0.1 is in use: Trino cannot start there")
     etc = workdir / "etc"
@@ -205,7 +193,7 @@ def trino_server(
         )
     )
     (etc / "catalog" / "awsdatacatalog.properties").write_text(
-        _properties(catalog_properties(moto_endpoint, region))
+        _properties(catalog_properties(moto_endpoint, region, workdir))
     )
     log = workdir / "trino.log"
     command = [

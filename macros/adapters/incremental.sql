@@ -1,6 +1,6 @@
 {#- How the incremental event facts replace the rows of their lookback window. DuckDB
     deletes them by key and inserts the new ones; Athena's Hive tables overwrite the
-    `event_date`/`session_date` partitions the new rows fall into. -#}
+    `event_month`/`session_month` partitions the new rows fall into. -#}
 {% macro event_incremental_strategy() -%}
     {{ return(adapter.dispatch('event_incremental_strategy', 'ecom_lakehouse')()) }}
 {%- endmacro %}
@@ -16,8 +16,13 @@
 
 {#- The first date an incremental run rebuilds: the newest `date_column` already in the
     table minus `event_lookback_days` (late events land inside the window). An empty
-    table rebuilds everything. Whole days, so a partition overwrite is complete. -#}
+    table rebuilds everything. Whole days on DuckDB (rows are replaced by key); on Athena
+    the first day of that month, so each overwritten monthly partition is rebuilt whole. -#}
 {% macro incremental_cutoff_date(date_column) -%}
+    {{ return(adapter.dispatch('incremental_cutoff_date', 'ecom_lakehouse')(date_column)) }}
+{%- endmacro %}
+
+{% macro default__incremental_cutoff_date(date_column) -%}
     (
         select
             coalesce(
@@ -26,4 +31,8 @@
             )
         from {{ this }}
     )
+{%- endmacro %}
+
+{% macro athena__incremental_cutoff_date(date_column) -%}
+    cast({{ dbt.date_trunc('month', default__incremental_cutoff_date(date_column)) }} as date)
 {%- endmacro %}

@@ -84,7 +84,9 @@ def aws_env(moto_server, monkeypatch) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: int = 600
+):
     """Run the installed `lakehouse` CLI as a user would; returns CompletedProcess."""
     exe = Path(sys.executable).with_name("lakehouse")
     return subprocess.run(
@@ -93,7 +95,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
         text=True,
         env={**os.environ, **(env or {})},
         cwd=cwd or PROJECT_DIR,
-        timeout=600,
+        timeout=timeout,
     )
 
 

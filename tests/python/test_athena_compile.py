@@ -57,14 +57,14 @@ def test_dbt_compiles_every_model_for_athena(aws_env, tmp_path):
     fct = target_path / "compiled/ecom_lakehouse/models/staging/olist/stg_olist__orders.sql"
     assert '"ecom_cleaned_db"."orders"' in fct.read_text()
 
-    # The event facts are Hive tables partitioned by date, replaced partition by partition.
+    # The event facts are Hive tables partitioned by month, replaced partition by partition.
     incremental = {
         n["name"]: n for n in models.values() if n["config"]["materialized"] == "incremental"
     }
     partitions = {
-        "int_events_sessionized": "event_date",
-        "fct_events": "event_date",
-        "fct_sessions": "session_date",
+        "int_events_sessionized": "event_month",
+        "fct_events": "event_month",
+        "fct_sessions": "session_month",
     }
     assert set(incremental) == set(partitions)
     for name, partition in partitions.items():

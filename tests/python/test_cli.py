@@ -72,13 +72,22 @@ def test_wrong_python_is_refused(monkeypatch):
         cli.check_python()
 
 
-def test_clean_on_an_s3_lake_is_one_clear_line(tmp_path):
-    """Local Spark has no S3 connector yet: the command says so before starting Spark,
-    instead of ending in Java's `No FileSystem for scheme "s3"`."""
-    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-           "AWS_DEFAULT_REGION": "us-east-1"}  # fmt: skip
+def test_clean_on_an_s3_lake_without_its_bucket_is_one_clear_line(aws_env):
+    """An S3 lake whose bucket does not exist (on the twin's moto): one line naming the
+    S3 location and S3's answer, not a botocore or Java traceback."""
+    line = _one_error_line(run_cli("--lake", "s3://no-such-bucket/x", "clean", env=aws_env))
+    assert "s3://no-such-bucket/x/raw/" in line and "NoSuchBucket" in line
+
+
+def test_an_unreachable_s3_is_one_clear_line(tmp_path):
+    """No network to S3 (a closed loopback port here): one line naming the location."""
+    from lakehouse.twin import dummy_env
+    from lakehouse.twin.net import free_port
+
+    env = dummy_env(f"http://127.0.0.1:{free_port()}")
+    env["AWS_MAX_ATTEMPTS"] = "1"
     line = _one_error_line(run_cli("--lake", "s3://bucket/x", "clean", env=env))
-    assert "--lake s3://bucket/x" in line and "S3 lake" in line
+    assert "s3://bucket/x/raw/" in line and "AWS_ENDPOINT_URL" in line
 
 
 def test_a_lake_that_is_neither_a_folder_nor_s3(tmp_path):

@@ -2,7 +2,7 @@
     config(
         unique_key='event_id',
         incremental_strategy=event_incremental_strategy(),
-        partitioned_by=['event_date'],
+        partitioned_by=['event_month'],
     )
 }}
 {#- One row per event with the session it belongs to. The website's session_id is a
@@ -11,7 +11,8 @@
     on the session's own start (not on how many sessions came before) lets an
     incremental run sessionize just the recent days: it reads one extra day before its
     window for context (sessions are assumed shorter than a day) and writes the window's
-    whole event_date partitions. event_date comes last: Athena's partition column. -#}
+    whole days (whole months on Athena, where event_month, last, is the partition:
+    a monthly partition keeps Athena's files and S3 requests few). -#}
 {%- set epoch = "cast('1970-01-01 00:00:00' as timestamp)" %}
 with
 
@@ -101,7 +102,8 @@ final as (
         sessions_assigned.is_session_start,
         sessions_assigned.session_start_at,
         sessions_assigned.event_at,
-        sessions_assigned.event_date
+        sessions_assigned.event_date,
+        cast({{ dbt.date_trunc('month', 'sessions_assigned.event_date') }} as date) as event_month
     from sessions_assigned
     left join funnel_steps
         on sessions_assigned.event_type = funnel_steps.event_type

@@ -76,8 +76,12 @@ versions as (
 final as (
 
     select
-        {{ dbt.concat(['items.product_id', "'-'", 'cast(versions.changed_at as varchar)']) }}
-            as product_version_key,
+        -- Epoch seconds, not the timestamp cast to text: DuckDB writes
+        -- '2016-10-16 03:00:00' and Athena '2016-10-16 03:00:00.000'.
+        {{ dbt.concat([
+            'items.product_id', "'-'",
+            'cast(' ~ duration_seconds("cast('1970-01-01 00:00:00' as timestamp)", 'versions.changed_at') ~ ' as varchar)'
+        ]) }} as product_version_key,
         items.product_id,
         versions.item_id as catalog_item_id,
         cast(versions.price_brl as decimal(12, 2)) as price_brl,

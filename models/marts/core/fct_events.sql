@@ -2,14 +2,14 @@
     config(
         unique_key='event_id',
         incremental_strategy=event_incremental_strategy(),
-        partitioned_by=['event_date'],
+        partitioned_by=['event_month'],
     )
 }}
 {#- Grain: one row per website event, with its session, funnel step and the product's
     catalog price when the event happened. Anonymous events have no customer_id; events
     about a product missing from the catalog point to the unknown product.
     Incremental: a run rebuilds the days from `incremental_cutoff_date` on (whole
-    event_date partitions). event_date comes last: Athena's partition column. -#}
+    months on Athena, where event_month, last, is the partition). -#}
 with
 
 events as (
@@ -66,7 +66,8 @@ final as (
         events.is_authenticated,
         events.is_session_start,
         events.event_at,
-        events.event_date
+        events.event_date,
+        events.event_month
     from events
     left join products
         on events.product_id = products.product_id

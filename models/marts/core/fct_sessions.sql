@@ -2,14 +2,15 @@
     config(
         unique_key='session_key',
         incremental_strategy=event_incremental_strategy(),
-        partitioned_by=['session_date'],
+        partitioned_by=['session_month'],
     )
 }}
 {#- Grain: one row per web session (see int_events_sessionized): when it started and
     ended, how far down the funnel it went, whether it converted or abandoned a cart,
     and the channel and device it came from (those of its first event).
     Incremental: a run rebuilds the sessions that started on or after
-    `incremental_cutoff_date`. session_date comes last: Athena's partition column. -#}
+    `incremental_cutoff_date` (whole months on Athena, where session_month, last, is the
+    partition). -#}
 with
 
 events as (
@@ -89,7 +90,8 @@ final as (
         and sessions.furthest_funnel_step_number < 5 as is_cart_abandoned,
         sessions.session_start_at,
         sessions.session_end_at,
-        cast(sessions.session_start_at as date) as session_date
+        cast(sessions.session_start_at as date) as session_date,
+        cast({{ dbt.date_trunc('month', 'sessions.session_start_at') }} as date) as session_month
     from sessions
     -- Sessions whose first event is before the window were built by an earlier run.
     inner join first_events

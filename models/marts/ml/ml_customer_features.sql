@@ -120,7 +120,9 @@ favorite_category as (
     select
         customer_unique_id,
         category_name_english,
-        spend_brl / nullif(sum(spend_brl) over (partition by customer_unique_id), 0)
+        -- In double: Athena divides decimals at the dividend's scale (2 places here).
+        cast(spend_brl as double)
+        / nullif(cast(sum(spend_brl) over (partition by customer_unique_id) as double), 0)
             as category_spend_share,
         row_number() over (
             partition by customer_unique_id
