@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lakecore.errors import PipelineError
-from lakehouse.twin.net import die_with_parent, free_port, wait_for_url
+from lakehouse.twin.net import die_with_parent, free_port, stop, wait_for_url
 
 REGION = "us-east-1"
 
@@ -80,11 +80,7 @@ def moto_server(
                 raise PipelineError(f"moto server did not start on {url}: {' | '.join(tail)}")
             yield url
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc, grace=10)
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,21 @@ class AthenaOnTrino:
     def get(self, exec_id: str) -> Execution | None:
         return self.executions.get(exec_id)
 
+    def list_ids(self, workgroup: str, token: str | None, max_results: int | None) -> dict:
+        """ListQueryExecutions: a work group's execution ids, newest first, paginated."""
+        with self.lock:
+            ids = [
+                ex.id
+                for ex in sorted(self.executions.values(), key=lambda e: -e.submitted)
+                if ex.workgroup == workgroup
+            ]
+        start = int(token) if token and token.isdigit() else 0
+        size = min(max_results or 50, 50)
+        page = {"QueryExecutionIds": ids[start : start + size]}
+        if start + size < len(ids):
+            page["NextToken"] = str(start + size)
+        return page
+
     def stop(self, exec_id: str) -> None:
         ex = self.executions.get(exec_id)
         if ex is None or ex.state not in ("QUEUED", "RUNNING"):

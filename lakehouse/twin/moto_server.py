@@ -5,7 +5,7 @@
 - Glue column statistics (Get/Update/DeleteColumnStatisticsFor{Table,Partition}): Trino's
   Hive connector calls them after every CREATE TABLE and INSERT, and moto 5.2 lacks them.
   They are kept in memory per table, partition and column, and answered back.
-- With LAKEHOUSE_TWIN_TRINO_URL set, the Athena query API (Start/Get/Stop
+- With LAKEHOUSE_TWIN_TRINO_URL set, the Athena query API (Start/Get/Stop/List/BatchGet
   QueryExecution, GetQueryResults) runs the SQL on that Trino (`athena_bridge`); every
   other Athena call (work groups, data catalogs) stays moto's. Glue tables are shown to
   Trino (requests signed with its key) as `bridge.as_trino_reads_it` says, and a view
@@ -276,6 +276,24 @@ def run_athena_on_trino(trino_url: str) -> None:
         token, size = self._get_param("NextToken"), self._get_param("MaxResults")
         return json.dumps(bridge.results_dict(found, token, size))
 
+    def list_query_executions(self: AthenaResponse):
+        workgroup = self._get_param("WorkGroup") or "primary"
+        page = bridge.list_ids(
+            workgroup, self._get_param("NextToken"), self._get_param("MaxResults")
+        )
+        return json.dumps(page)
+
+    def batch_get_query_execution(self: AthenaResponse):
+        found, missing = [], []
+        for exec_id in self._get_param("QueryExecutionIds") or []:
+            ex = bridge.get(exec_id)
+            if ex is None:
+                missing.append({"QueryExecutionId": exec_id, "ErrorCode": "INVALID_INPUT",
+                                "ErrorMessage": "QueryExecution was not found"})  # fmt: skip
+            else:
+                found.append(bridge.execution_dict(ex))
+        return json.dumps({"QueryExecutions": found, "UnprocessedQueryExecutionIds": missing})
+
     def stop_query_execution(self: AthenaResponse):
         bridge.stop(self._get_param("QueryExecutionId"))
         return "{}"
@@ -284,6 +302,8 @@ def run_athena_on_trino(trino_url: str) -> None:
     AthenaResponse.get_query_execution = get_query_execution
     AthenaResponse.get_query_results = get_query_results
     AthenaResponse.stop_query_execution = stop_query_execution
+    AthenaResponse.list_query_executions = list_query_executions
+    AthenaResponse.batch_get_query_execution = batch_get_query_execution
 
 
 def speed_up_moto() -> None:

@@ -41,6 +41,16 @@ def wait_for_url(
         time.sleep(0.2)
 
 
+def stop(proc: subprocess.Popen, grace: float) -> None:
+    """SIGTERM, then SIGKILL if the server has not exited after `grace` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def die_with_parent() -> None:
     """For subprocess.Popen(preexec_fn=...): the child gets SIGTERM when the process
     that started it dies, however it dies, so no twin server outlives its owner (Linux;

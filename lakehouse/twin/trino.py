@@ -170,7 +170,7 @@ def trino_server(
 ) -> Iterator[TrinoServer]:
     """Trino on 127.0.0.1:<port> for a twin whose moto listens at `moto_endpoint`;
     stopped afterwards."""
-    from lakehouse.twin.net import die_with_parent, port_is_free, wait_for_url
+    from lakehouse.twin.net import die_with_parent, port_is_free, stop, wait_for_url
 
     home = install()
     runtime = java()
@@ -224,8 +224,4 @@ def trino_server(
             raise PipelineError(f"Trino did not start on {url}: {tail or 'no log written'}")
         yield TrinoServer(url, VERSION, time.perf_counter() - started)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, grace=30)

@@ -269,3 +269,35 @@ def test_the_readme_shows_the_same_translations():
         "\n<!-- translations:end -->"
     )[0]
     assert block == markdown_table()
+
+
+def test_query_history_gives_bytes_scanned_per_dbt_model(aws, schema, twin, monkeypatch):
+    """ListQueryExecutions + BatchGetQueryExecution answer from the executions the twin
+    ran, so `demo_aws.bytes_scanned_per_model` reads DataScannedInBytes per dbt node as
+    it would from a real work group's history."""
+    from lakehouse.demo_aws import bytes_scanned_per_model
+    from lakehouse.twin import dummy_env
+
+    header = HEADER.replace("model.x.y", "model.ecom_lakehouse.history_probe")
+    done = run(
+        aws,
+        header + "create table twin_db.history_probe with (format='parquet', "
+        "external_location='s3://twin-lake/history_probe/') as select 1 as n, 'a' as s",
+    )
+    assert done["Status"]["State"] == "SUCCEEDED", done["Status"]
+    scan = run(aws, header + "select count(*), max(s) from twin_db.history_probe")
+    assert scan["Statistics"]["DataScannedInBytes"] > 0
+
+    ids = aws["athena"].list_query_executions(WorkGroup="primary", MaxResults=2)
+    assert ids["QueryExecutionIds"][0] == scan["QueryExecutionId"]  # newest first
+    assert "NextToken" in ids
+    batch = aws["athena"].batch_get_query_execution(
+        QueryExecutionIds=[scan["QueryExecutionId"], "no-such-id"]
+    )
+    assert [q["QueryExecutionId"] for q in batch["QueryExecutions"]] == [scan["QueryExecutionId"]]
+    assert batch["UnprocessedQueryExecutionIds"][0]["QueryExecutionId"] == "no-such-id"
+
+    for key, value in dummy_env(twin.moto).items():
+        monkeypatch.setenv(key, value)
+    per_model = bytes_scanned_per_model()
+    assert per_model["history_probe"] >= scan["Statistics"]["DataScannedInBytes"]
