@@ -157,7 +157,11 @@ class S3Store:
         paginator = self._s3.get_paginator("list_objects_v2")
         with self._s3_call(prefix):
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
-                keys.extend(o["Key"][strip:] for o in page.get("Contents", []))
+                # Files only, as a local listing: no `folder/` directory markers (S3A and
+                # the S3 console write them).
+                keys.extend(
+                    o["Key"][strip:] for o in page.get("Contents", []) if not o["Key"].endswith("/")
+                )
         return sorted(keys)
 
     def uri(self, key: str) -> str:

@@ -51,3 +51,11 @@ def test_clean_writes_parquet_and_the_run_log_to_s3(aws_env, tiny_raw, tmp_path)
             total += pq.read_table(io.BytesIO(data)).num_rows
         assert total == r["cleaned_rows"], entity
     assert not [k for k in objects("lake/cleaned/") if "_temporary" in k or ".spark-staging" in k]
+    # The lake's listing holds files only, as a local folder's does: S3A's directory
+    # markers (`.../`) are not keys of the lake.
+    from lakecore.lake import Lake
+
+    markers = [k for k in objects("lake/cleaned/") if k.endswith("/")]
+    listed = Lake.open(lake).store.list("cleaned/")
+    assert listed and not [k for k in listed if k.endswith("/")]
+    assert len(listed) == len(objects("lake/cleaned/")) - len(markers)
