@@ -10,7 +10,7 @@ SCALE ?= 0.01
 BASE ?= origin/main
 PORT ?= 8080
 .DEFAULT_GOAL := help
-.PHONY: help demo demo-aws twin test test-aws lint format unit docs dashboard bench clean check-python glue-package browser pr-check
+.PHONY: help demo demo-aws twin test test-aws lint format unit docs dashboard bench bench-aws clean check-python glue-package browser pr-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -79,7 +79,7 @@ pr-check: $(VENV)/.installed-dev ## check a dbt change against BASE (default ori
 unit: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
-test-aws: $(VENV)/.installed-dev ## the whole demo-aws on the twin, with its parity checks (~12 min)
+test-aws: $(VENV)/.installed-dev ## the whole demo-aws on the twin (tiny data), with its parity checks (~11 min)
 	$(BIN)/pytest -m twin_demo
 
 docs: $(VENV)/.installed ## generate and serve the dbt docs site on http://127.0.0.1:8080 (PORT=)
@@ -93,6 +93,9 @@ glue-package: $(VENV)/.installed ## build dist/glue/ (Glue job script + --extra-
 
 bench: $(VENV)/.installed ## time each stage at SCALE and print a table (not part of test)
 	$(BIN)/python bench/pipeline.py --scale $(SCALE)
+
+bench-aws: $(VENV)/.installed-dev ## demo-aws per stage, Trino's start, bytes Athena scans (not part of test)
+	$(BIN)/python bench/demo_aws.py --scale $(SCALE)
 
 clean: ## remove generated data and build artefacts (keeps .venv)
 	rm -rf $(LAKE) data/generated target logs .dbt .pytest_cache

@@ -24,10 +24,11 @@ from lakecore.contract import CLICKSTREAM, STREAM_ENTITY, Dataset
 RAW = "raw"
 CLEANED = "cleaned"
 QUARANTINE = "quarantine"
-MANIFESTS = "_audit/manifests"
+AUDIT = "_audit"  # manifests, the clean job's bookmarks, the run log
+MANIFESTS = f"{AUDIT}/manifests"
 MANIFEST_INDEX = f"{MANIFESTS}/_index"
-STATE = "_audit/state"
-RUN_LOG = "_audit/run_log"
+STATE = f"{AUDIT}/state"
+RUN_LOG = f"{AUDIT}/run_log"
 WAREHOUSE = "warehouse.duckdb"
 CURATED = "curated"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ class Store(Protocol):
     ) -> None: ...
     def put_text(self, key: str, text: str) -> None: ...
     def read_text(self, key: str) -> str: ...
+    def get_file(self, key: str, local_path: Path) -> None: ...
     def list(self, prefix: str) -> list[str]: ...
     def uri(self, key: str) -> str: ...
 
@@ -66,6 +68,10 @@ class LocalStore:
 
     def read_text(self, key: str) -> str:
         return self._path(key).read_text(encoding="utf-8")
+
+    def get_file(self, key: str, local_path: Path) -> None:
+        local_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self._path(key), local_path)
 
     def list(self, prefix: str) -> list[str]:
         base = self._path(prefix)
@@ -151,6 +157,11 @@ class S3Store:
             body = self._s3.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
             return body.read().decode("utf-8")
 
+    def get_file(self, key: str, local_path: Path) -> None:
+        local_path.parent.mkdir(parents=True, exist_ok=True)
+        with self._s3_call(key):
+            self._s3.download_file(self.bucket, self._key(key), str(local_path))
+
     def list(self, prefix: str) -> list[str]:
         keys: list[str] = []
         strip = len(self.prefix) + 1 if self.prefix else 0
@@ -166,6 +177,19 @@ class S3Store:
 
     def uri(self, key: str) -> str:
         return f"s3://{self.bucket}/{self._key(key)}"
+
+
+def copy_prefix(source: Store, dest: Store, prefix: str) -> int:
+    """Every object under `prefix` from one store to the same keys in another (a local
+    lake to S3 or back); returns how many."""
+    keys = source.list(prefix)
+    with tempfile.TemporaryDirectory(prefix="lake-copy-") as tmp:
+        for i, key in enumerate(keys):
+            local = Path(tmp) / str(i)
+            source.get_file(key, local)
+            dest.put_file(local, key)
+            local.unlink()
+    return len(keys)
 
 
 def open_store(root: str) -> Store:

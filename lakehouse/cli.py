@@ -203,6 +203,12 @@ def cmd_twin(args: argparse.Namespace) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     console.rule("[bold]local AWS twin (moto + Trino)")
     with twin() as running:
+        if running.attached:
+            console.print(
+                f"a twin is already running (moto {running.moto}, Trino {running.trino}): "
+                "this shell's environment points at it; nothing started"
+            )
+            return
         console.print(
             f"moto (S3, Glue, STS, Athena API): {running.moto}\n"
             f"Trino {running.trino_version} (Athena's engine): {running.trino}, "
@@ -352,11 +358,31 @@ def check_python() -> None:
         )
 
 
+def aws_refusal(exc: Exception) -> PipelineError | None:
+    """An AWS API's refusal (boto3's ClientError) as one line: the operation, AWS's code
+    and message. On the twin that includes the calls moto does not model."""
+    from botocore.exceptions import ClientError
+
+    if not isinstance(exc, ClientError):
+        return None
+    error = exc.response.get("Error", {})
+    return PipelineError(
+        f"AWS refused {exc.operation_name}: {error.get('Code', '?')}: "
+        f"{error.get('Message', '')}".strip()
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        check_python()
-        code = args.func(args)
+        try:
+            check_python()
+            code = args.func(args)
+        except Exception as exc:
+            refusal = aws_refusal(exc)
+            if refusal is None:
+                raise
+            raise refusal from None
     except PipelineError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         return 2

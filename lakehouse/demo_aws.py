@@ -18,29 +18,23 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from lakecore import layout
 from lakecore.lake import Lake
+from lakecore.storage import copy_prefix
 from lakehouse import stages
 from lakehouse.dbt_runner import Dbt, RunSummary, scoped_env, summarize
 from lakehouse.display import RunReport, StageTiming, console
 from lakehouse.parity import MartParity, Table, as_json, compare
-
-LAKE_BUCKET = "ecom-twin-lake"
-RESULTS_BUCKET = "ecom-twin-athena-results"
-LAKE_ROOT = f"s3://{LAKE_BUCKET}/lake"
-
-
-def athena_env(twin_env: dict[str, str]) -> dict[str, str | None]:
-    """The Athena profile's variables for the twin (profiles.example.yml reads them)."""
-    return {
-        **twin_env,
-        "AWS_PROFILE": None,  # never a real account's credentials
-        "ATHENA_S3_STAGING_DIR": f"s3://{RESULTS_BUCKET}/dbt/",
-        "ATHENA_S3_DATA_DIR": f"{LAKE_ROOT}/{layout.CURATED}/",
-        "ATHENA_POLL_INTERVAL": "0.1",
-    }
+from lakehouse.twin.lake import (
+    LAKE_ROOT,
+    RESULTS_BUCKET,
+    athena_env,
+    empty_buckets,
+    register_catalog,
+)
 
 
 def _marts(manifest: dict) -> dict[str, str]:
@@ -54,7 +48,8 @@ def _marts(manifest: dict) -> dict[str, str]:
     }
 
 
-def _read_trino(trino_url: str, relations: dict[str, str]) -> Iterator[tuple[str, Table]]:
+def read_trino(trino_url: str, relations: dict[str, str]) -> Iterator[tuple[str, Table]]:
+    """Each relation's rows as the twin's Trino holds them (name -> Table)."""
     import trino
 
     host, port = trino_url.removeprefix("http://").split(":")
@@ -87,18 +82,11 @@ def _download_cleaned(s3_lake: Lake, local: Lake) -> str:
     local lake (a previous run's copy is removed first)."""
     import shutil
 
-    import boto3
-
     shutil.rmtree(local.root, ignore_errors=True)
-    s3 = boto3.client("s3")
-    n = 0
-    for prefix in (f"{layout.CLEANED}/", f"{layout.RUN_LOG}/"):
-        for key in s3_lake.store.list(prefix):
-            dest = Path(local.root) / key
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            bucket, _, object_key = s3_lake.uri(key).removeprefix("s3://").partition("/")
-            s3.download_file(bucket, object_key, str(dest))
-            n += 1
+    n = sum(
+        copy_prefix(s3_lake.store, local.store, f"{prefix}/")
+        for prefix in (layout.CLEANED, layout.RUN_LOG)
+    )
     return f"{n} objects -> {local.root}"
 
 
@@ -110,14 +98,65 @@ def _twin(report: RunReport, workdir: Path) -> Iterator:
     started = time.perf_counter()
     with twin(workdir / "twin") as running:
         took = time.perf_counter() - started
+        how = "running twin attached" if running.attached else f"twin up in {took:.1f}s"
         console.print(
-            f"[green]✓[/] twin up in {took:.1f}s: moto {running.moto}, Trino "
-            f"{running.trino_version} {running.trino} (JVM to ready {running.trino_start_seconds:.1f}s)"
+            f"[green]✓[/] {how}: moto {running.moto}, Trino {running.trino_version} "
+            f"{running.trino} (JVM to ready {running.trino_start_seconds:.1f}s)"
         )
         report.stages.append(
             StageTiming("twin up (moto + Trino)", took, f"Trino {running.trino_version}")
         )
         yield running
+
+
+# The questions the dashboard answers, as the project's analyses (analyses/*.sql).
+SHOWCASE = (
+    "funnel_by_step",
+    "conversion_by_traffic_source",
+    "top_categories_by_revenue",
+)
+
+
+def athena_query(sql: str, output: str, poll: float = 0.1) -> tuple[int, int]:
+    """One statement through Athena's API, as a user's client sends it; returns (rows,
+    DataScannedInBytes). A failed query is a PipelineError with Athena's reason."""
+    import boto3
+
+    from lakecore.errors import PipelineError
+
+    athena = boto3.client("athena")
+    started = athena.start_query_execution(
+        QueryString=sql, WorkGroup="primary", ResultConfiguration={"OutputLocation": output}
+    )
+    qid = started["QueryExecutionId"]
+    while True:
+        ex = athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]
+        state = ex["Status"]["State"]
+        if state in ("SUCCEEDED", "FAILED", "CANCELLED"):
+            break
+        time.sleep(poll)
+    if state != "SUCCEEDED":
+        raise PipelineError(f"Athena query {qid} {state}: {ex['Status'].get('StateChangeReason')}")
+    pages = athena.get_paginator("get_query_results").paginate(QueryExecutionId=qid)
+    rows = sum(len(page["ResultSet"]["Rows"]) for page in pages) - 1  # Athena's header row
+    return rows, int(ex["Statistics"].get("DataScannedInBytes") or 0)
+
+
+def showcase_queries(athena: Dbt, raw_bytes: int) -> dict[str, dict]:
+    """The showcase analyses, compiled for Athena by the dbt build, run through Athena's
+    API: rows, bytes scanned and their share of the raw CSV bytes."""
+    compiled = athena.artefacts / "compiled" / "ecom_lakehouse" / "analyses"
+    out = {}
+    for name in SHOWCASE:
+        rows, scanned = athena_query(
+            (compiled / f"{name}.sql").read_text(), f"s3://{RESULTS_BUCKET}/showcase/"
+        )
+        out[name] = {
+            "rows": rows,
+            "bytes_scanned": scanned,
+            "share_of_raw_csv": scanned / raw_bytes,
+        }
+    return out
 
 
 def _tests(summary: RunSummary) -> tuple[int, int]:
@@ -127,34 +166,36 @@ def _tests(summary: RunSummary) -> tuple[int, int]:
 
 def run(generated: Path, workdir: Path, scale: float, seed: int) -> dict:
     """The whole AWS path on the twin; returns (and writes) the parity report."""
-    import boto3
-
-    from ingestion import catalog
-
     report = RunReport()
     workdir.mkdir(parents=True, exist_ok=True)
     with _twin(report, workdir) as running, scoped_env(athena_env(running.env())):
-        for bucket in (LAKE_BUCKET, RESULTS_BUCKET):
-            boto3.client("s3").create_bucket(Bucket=bucket)
+        empty_buckets()
         lake = Lake.open(LAKE_ROOT)
         report.timed("generate", lambda: stages.generate(generated, scale, seed))
         report.timed("ingest to S3", lambda: stages.ingest(generated, lake))
 
-        def register() -> str:
-            tables = catalog.register(boto3.client("glue"), lake.root)
-            return f"{len(tables)} Glue tables"
-
-        report.timed("Glue catalog", register)
+        report.timed("Glue catalog", lambda: register_catalog(lake))
         report.timed("clean on S3 (Spark local, S3A)", lambda: stages.clean(lake, None))
         athena = Dbt(lake, target="athena", target_path=workdir / "athena")
         builds: dict[str, RunSummary] = {}
+        build_started: list[datetime] = []
 
         def build_athena() -> str:
+            build_started.append(datetime.now(UTC))
             builds["athena"] = summarize(athena.invoke(["build"]))
             return stages.built(builds["athena"])
 
         report.timed("dbt build (Athena on Trino)", build_athena)
         report.timed("dbt docs generate (Athena)", lambda: stages.docs(athena))
+        raw_bytes = sum(p.stat().st_size for p in generated.rglob("*.csv"))
+        showcase: dict[str, dict] = {}
+
+        def run_showcase() -> str:
+            showcase.update(showcase_queries(athena, raw_bytes))
+            top = max(q["share_of_raw_csv"] for q in showcase.values())
+            return f"{len(showcase)} queries, at most {top:.2%} of the raw CSV bytes scanned"
+
+        report.timed("showcase queries (Athena)", run_showcase)
 
         local = Lake.open(str(workdir / "lake"))
         report.timed("cleaned zone S3 -> local", lambda: _download_cleaned(lake, local))
@@ -170,7 +211,7 @@ def run(generated: Path, workdir: Path, scale: float, seed: int) -> dict:
             athena_marts = _marts(athena.manifest())
             duck_marts = _marts(duck.manifest())
             common = {m: athena_marts[m] for m in athena_marts if m in duck_marts}
-            trino_tables = dict(_read_trino(running.trino, common))
+            trino_tables = dict(read_trino(running.trino, common))
             duck_tables = dict(_read_duckdb(local.warehouse, {m: duck_marts[m] for m in common}))
             results.extend(compare(m, duck_tables[m], trino_tables[m]) for m in sorted(common))
             equal = sum(r.equal for r in results)
@@ -178,18 +219,22 @@ def run(generated: Path, workdir: Path, scale: float, seed: int) -> dict:
 
         results: list[MartParity] = []
         report.timed("parity: every mart, Athena vs DuckDB", compare_marts)
-        parity = _report(running, builds["athena"], results, bytes_scanned_per_model())
+        parity = _report(
+            running, builds["athena"], results, bytes_scanned_per_model(since=build_started[0])
+        )
+        parity["raw_csv_bytes"] = raw_bytes
+        parity["showcase_queries"] = showcase
+        parity["stage_seconds"] = {st.name: round(st.seconds, 1) for st in report.stages}
     out = workdir / "athena-parity.json"
     out.write_text(json.dumps(parity, indent=2) + "\n")
     _print(report, parity, out)
     return parity
 
 
-def bytes_scanned_per_model(workgroup: str = "primary") -> dict[str, int]:
-    """Athena's DataScannedInBytes summed per dbt model, from the work group's query
-    history (ListQueryExecutions + BatchGetQueryExecution; dbt's run results do not
-    carry it for models). Each query names its node in dbt's query comment. The same
-    calls read a real work group's history on AWS."""
+def query_history(workgroup: str = "primary", since: datetime | None = None) -> list[dict]:
+    """A work group's query executions since a moment (default: all of them), from
+    ListQueryExecutions + BatchGetQueryExecution: the same calls read a real work
+    group's history on AWS."""
     import boto3
 
     athena = boto3.client("athena")
@@ -198,14 +243,31 @@ def bytes_scanned_per_model(workgroup: str = "primary") -> dict[str, int]:
         for page in athena.get_paginator("list_query_executions").paginate(WorkGroup=workgroup)
         for i in page["QueryExecutionIds"]
     ]
-    totals: dict[str, int] = {}
+    executions = []
     for start in range(0, len(ids), 50):
         batch = athena.batch_get_query_execution(QueryExecutionIds=ids[start : start + 50])
         for ex in batch["QueryExecutions"]:
-            node = re.search(r'"node_id":\s*"model\.[^."]+\.([^"]+)"', ex.get("Query", ""))
-            if node:
-                scanned = int(ex.get("Statistics", {}).get("DataScannedInBytes") or 0)
-                totals[node.group(1)] = totals.get(node.group(1), 0) + scanned
+            submitted = ex.get("Status", {}).get("SubmissionDateTime")
+            if not (since and submitted and submitted < since):
+                executions.append(ex)
+    return executions
+
+
+def dbt_model_of(execution: dict) -> str | None:
+    """The dbt model a query ran for, from dbt's query comment."""
+    node = re.search(r'"node_id":\s*"model\.[^."]+\.([^"]+)"', execution.get("Query", ""))
+    return node.group(1) if node else None
+
+
+def bytes_scanned_per_model(since: datetime | None = None) -> dict[str, int]:
+    """Athena's DataScannedInBytes summed per dbt model, from the query history (dbt's
+    run results do not carry it for models)."""
+    totals: dict[str, int] = {}
+    for ex in query_history(since=since):
+        model = dbt_model_of(ex)
+        if model:
+            scanned = int(ex.get("Statistics", {}).get("DataScannedInBytes") or 0)
+            totals[model] = totals.get(model, 0) + scanned
     return dict(sorted(totals.items()))
 
 
@@ -245,6 +307,14 @@ def _print(report: RunReport, parity: dict, out: Path) -> None:
             "yes" if m["equal"] else "[red]NO[/]",
         )
     console.print(marts)
+    showcase = RichTable(title="showcase queries on Athena", show_edge=False)
+    for column in ("analysis", "rows", "bytes scanned", "of the raw CSV bytes"):
+        showcase.add_column(column, justify="left" if column == "analysis" else "right")
+    for name, q in parity.get("showcase_queries", {}).items():
+        showcase.add_row(
+            name, str(q["rows"]), f"{q['bytes_scanned']:,}", f"{q['share_of_raw_csv']:.3%}"
+        )
+    console.print(showcase)
     for line in parity["differences"]:
         console.print(f"[red]difference[/] {line}", soft_wrap=True)
     console.print(

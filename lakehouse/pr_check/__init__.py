@@ -14,8 +14,9 @@ Steps, all against the lake's warehouse (`make demo` builds one):
 3. sqlfluff lints only the changed SQL.
 4. `dbt build --select state:modified+ --defer --state <base>` builds and tests the
    change in schemas prefixed `ci_pr`; unchanged parents resolve to the base.
-5. The changed models compile for Athena (dbt-athena against moto server, no account)
-   and the compiled SQL must parse as Athena SQL (sqlglot).
+5. The changed models build and pass their tests on Athena: dbt-athena against the local
+   AWS twin (moto for S3 and Glue, Athena's API on Trino 476), over a copy of the lake's
+   cleaned zone; their parents are built there first. A running twin is reused.
 6. Every new or changed model needs a primary-key test and descriptions for itself and
    every column it builds.
 7. Each built model's data is diffed against the base: row counts, keys added and

@@ -1,5 +1,5 @@
-"""The PR check's checks: SQL lint, the dbt build of the change, the Athena compile, and
-keys and descriptions. Each returns a Check: a verdict, a one-line summary, and the
+"""The PR check's checks: SQL lint, the dbt build of the change, its build on Athena (the
+local twin), and keys and descriptions. Each returns a Check: a verdict, a one-line summary, and the
 problems to fix."""
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from lakehouse import dbt_manifest
 from lakehouse.dbt_runner import Dbt, RunSummary, scoped_env, summarize
 from lakehouse.pr_check.diff import relation_columns
 from lakehouse.sql_lint import sqlfluff
+
+# The curated schemas' prefix on the twin for the PR's build (ci_pr_staging, ...).
+PR_ATHENA_SCHEMA = "ci_pr"
 
 
 @dataclass
@@ -47,8 +50,9 @@ def lint_check(project_dir: Path, files: Sequence[str]) -> Check:
     return Check("SQL lint (sqlfluff)", ok, summary, problems)
 
 
-def build_check(summary: RunSummary) -> Check:
-    """The PR build's outcome: every failure with dbt's message, and what was skipped."""
+def _outcome(summary: RunSummary) -> tuple[bool, str, list[str]]:
+    """A dbt build's verdict, one-line summary and problems: every failure with dbt's
+    message, and what was skipped."""
     problems = [
         f"{n.resource_type} `{n.name}` {n.status}: {n.message[:300]}" for n in summary.failures
     ]
@@ -65,57 +69,83 @@ def build_check(summary: RunSummary) -> Check:
     text = f"{len(ran)} model(s) built; tests: {counts['pass']} passed" + "".join(
         f", {counts[k]} {w}" for k, w in words.items() if counts[k]
     )
-    return Check(
-        "dbt build state:modified+ (DuckDB)", summary.success and not problems, text, problems
+    return summary.success and not problems, text, problems
+
+
+def build_check(summary: RunSummary) -> Check:
+    """The PR build's outcome on DuckDB."""
+    return Check("dbt build state:modified+ (DuckDB)", *_outcome(summary))
+
+
+ATHENA = "dbt build of the changed models on Athena (the local twin: moto + Trino)"
+
+
+def _descendants(manifest: dict, ids: set[str]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(ids)
+    while todo:
+        for child in manifest["child_map"].get(todo.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+def athena_selection(manifest: dict, models: Sequence[str]) -> tuple[list[str], list[str]]:
+    """What the Athena step builds, as dbt selectors: first the parents (everything the
+    changed models and their tests read, nothing downstream of a change), then the
+    changed models with their data and unit tests. A test that also reads a model
+    downstream of the change (a relationships test from a fact to a changed dimension)
+    is left to the DuckDB build, which builds that downstream."""
+    changed = {
+        n["unique_id"] for n in dbt_manifest.models(manifest).values() if n["name"] in models
+    }
+    downstream = _descendants(manifest, changed)
+    tests = [
+        node
+        for node in [*manifest["nodes"].values(), *manifest.get("unit_tests", {}).values()]
+        if node["resource_type"] in ("test", "unit_test")
+        and set(node["depends_on"]["nodes"]) & changed
+        and not set(node["depends_on"]["nodes"]) & downstream
+    ]
+    reads = {d for t in tests for d in t["depends_on"]["nodes"]} - changed
+    parents = [f"+{m}" for m in models] + sorted(
+        f"+{d.split('.')[-1]}" for d in reads if d.startswith(("model.", "seed."))
     )
+    return parents, [*models, *sorted(t["name"] for t in tests)]
 
 
 def athena_check(dbt: Dbt, models: Sequence[str], work: Path) -> Check:
-    """Compile the changed models with dbt-athena against moto server; parse the SQL."""
-    import boto3
-    import sqlglot
+    """The changed models built and tested on the local AWS twin, as dbt-athena builds
+    them in production: the lake's cleaned zone is copied to the twin's S3 and
+    registered in its Glue catalog, the models' parents are built first (without their
+    tests), then the changed models with their data and unit tests. A twin already
+    running (`make twin`) is reused."""
+    from lakehouse.twin import twin
+    from lakehouse.twin.lake import athena_env, publish
 
-    from lakehouse.twin import dummy_env, moto_server
-
-    name = "Athena compile + parse (dbt-athena on moto, sqlglot)"
     if not models:
-        return Check(name, True, "no model changed")
-    with moto_server() as endpoint:
-        env = {
-            **dummy_env(endpoint),
-            "AWS_PROFILE": None,
-            "ATHENA_S3_STAGING_DIR": "s3://pr-check-athena/results/",
-            "ATHENA_S3_DATA_DIR": "s3://pr-check-athena/curated/",
-        }
+        return Check(ATHENA, True, "no model changed")
+    with twin(work / "twin") as running:
+        env = athena_env(running.env(), schema=PR_ATHENA_SCHEMA)
         with scoped_env(env):
-            boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="pr-check-athena")
+            publish(dbt.lake)
         athena = replace(dbt, target="athena", target_path=work / "athena", env=env)
-        result = summarize(
+        parents, changed = athena_selection(dbt.manifest(), models)
+        built = summarize(
             athena.invoke(
-                ["compile", "--select", " ".join(models), "--indirect-selection", "empty"]
+                [
+                    *("build", "--select", *parents, "--exclude", *models),
+                    *("--resource-type", "model", "--resource-type", "seed"),
+                ]
             )
         )
-    problems = []
-    if not result.success:
-        problems = [
-            f"`{n.name}` does not compile for Athena: {n.message[:300]}"
-            for n in result.nodes
-            if n.status == "error"
-        ]
-        problems = problems or ["dbt compile --target athena failed: see the dbt output above"]
-    else:
-        manifest = athena.manifest()
-        for node in dbt_manifest.models(manifest).values():
-            if node["name"] not in models:
-                continue
-            sql = node.get("compiled_code") or ""
-            try:
-                sqlglot.parse_one(sql, read="athena")
-            except sqlglot.errors.ParseError as exc:
-                first = str(exc).splitlines()[0][:300]
-                problems.append(f"`{node['name']}` compiled SQL is not valid Athena SQL: {first}")
-    summary = f"{len(models)} model(s) " + ("compile and parse" if not problems else "failed")
-    return Check(name, not problems, summary, problems)
+        if not built.success:
+            problems = _outcome(built)[2]
+            return Check(ATHENA, False, "the changed models' parents failed on Athena", problems)
+        build = ["build", "--select", *changed, "--indirect-selection", "empty"]
+        ok, text, problems = _outcome(summarize(athena.invoke(build)))
+    return Check(ATHENA, ok, f"{text} (Trino {running.trino_version})", problems)
 
 
 def docs_check(manifest: dict, models: Sequence[str], con) -> Check:

@@ -8,6 +8,11 @@
 
 Clients find it through `AWS_ENDPOINT_URL` (`Twin.env()`): boto3, dbt-athena and the CLI
 alike. Nothing here ever talks to a real AWS account. moto is a dev dependency.
+
+A running twin is reused: when `AWS_ENDPOINT_URL` and `LAKEHOUSE_TWIN_TRINO_URL` (both
+printed by `lakehouse twin`) name one that answers, `twin()` attaches to it instead of
+starting another, and leaves it running (`make twin` in one terminal; `demo-aws` and
+`pr-check` in another skip the start-up).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from lakecore.errors import PipelineError
 from lakehouse.twin.net import die_with_parent, free_port, stop, wait_for_url
 
 REGION = "us-east-1"
+TRINO_URL_VARIABLE = "LAKEHOUSE_TWIN_TRINO_URL"
 
 
 def dummy_env(endpoint: str) -> dict[str, str]:
@@ -89,17 +95,42 @@ class Twin:
     trino: str  # Athena's engine, for the parity checks that read it directly
     trino_version: str
     trino_start_seconds: float
+    attached: bool = False  # a twin already running (not started, not stopped here)
 
     def env(self) -> dict[str, str]:
-        return dummy_env(self.moto)
+        return {**dummy_env(self.moto), TRINO_URL_VARIABLE: self.trino}
+
+
+def running_twin() -> Twin | None:
+    """The twin the environment names (see the module's docstring), if it answers."""
+    import json
+    import urllib.request
+
+    moto, trino = os.environ.get("AWS_ENDPOINT_URL"), os.environ.get(TRINO_URL_VARIABLE)
+    if not (moto and trino):
+        return None
+    try:
+        urllib.request.urlopen(f"{moto}/moto-api/", timeout=5).read()
+        info = json.loads(urllib.request.urlopen(f"{trino}/v1/info", timeout=5).read())
+    except (OSError, ValueError):
+        raise PipelineError(
+            f"{TRINO_URL_VARIABLE} and AWS_ENDPOINT_URL name a twin ({trino}, {moto}) that "
+            "does not answer: start it with `make twin`, or unset both to start a new one"
+        ) from None
+    return Twin(moto, trino, str(info.get("nodeVersion", {}).get("version")), 0.0, attached=True)
 
 
 @contextlib.contextmanager
 def twin(workdir: Path | None = None) -> Iterator[Twin]:
     """moto with Athena on Trino; both stopped on exit. `workdir` keeps Trino's
-    configuration and log (a temporary folder by default)."""
+    configuration and log (a temporary folder by default). A running twin named by the
+    environment is used as it is."""
     from lakehouse.twin.trino import trino_server
 
+    attached = running_twin()
+    if attached:
+        yield attached
+        return
     trino_port = free_port()
     trino_url = f"http://127.0.0.1:{trino_port}"
     with contextlib.ExitStack() as stack:

@@ -331,10 +331,44 @@ def speed_up_moto() -> None:
     _VersionedKeyStore.items = _VersionedKeyStore.iteritems = items
 
 
+def name_missing_apis() -> None:
+    """A call moto does not model answers `501 NotImplemented` naming the service and
+    the action, as a client error the caller reports in one line, instead of moto's
+    HTML 500 page (which boto3 retries, then shows as HTML)."""
+    import json
+
+    import moto
+    from moto.core.responses import BaseResponse
+
+    call_action = BaseResponse.call_action
+
+    def answering(self: BaseResponse):
+        try:
+            return call_action(self)
+        except NotImplementedError:
+            action = self._get_action() or "?"
+            message = (
+                f"the local AWS twin (moto {moto.__version__}) does not model "
+                f"{self.service_name or '?'} {action}; on AWS it exists"
+            )
+            content_type = self.headers.get("Content-Type", "") if self.headers else ""
+            if "json" in content_type:
+                body = json.dumps({"__type": "NotImplemented", "message": message})
+                return 501, {"Content-Type": content_type}, body
+            body = (
+                "<ErrorResponse><Error><Type>Sender</Type><Code>NotImplemented</Code>"
+                f"<Message>{message}</Message></Error></ErrorResponse>"
+            )
+            return 501, {"Content-Type": "text/xml"}, body
+
+    BaseResponse.call_action = answering
+
+
 def main(argv: list[str] | None = None) -> None:
     from moto.server import main as moto_main
 
     speed_up_moto()
+    name_missing_apis()
     add_glue_column_statistics()
     if os.environ.get("LAKEHOUSE_TWIN_TRINO_URL"):
         run_athena_on_trino(os.environ["LAKEHOUSE_TWIN_TRINO_URL"])

@@ -8,19 +8,21 @@ import json
 
 import pytest
 
-from tests.python.conftest import run_cli
+from tests.python.conftest import TINY_SCALE, run_cli
 
 pytestmark = [pytest.mark.twin, pytest.mark.twin_demo]
 
 
 @pytest.fixture(scope="module")
-def demo_aws(tmp_path_factory):
+def demo_aws(twin, tmp_path_factory):
+    """`lakehouse demo-aws` on tiny data, attached to the session's twin."""
     work = tmp_path_factory.mktemp("demo-aws")
     proc = run_cli(
         "demo-aws",
-        *("--scale", "0.01"),
+        *("--scale", str(TINY_SCALE)),
         *("--generated", str(work / "generated")),
         *("--workdir", str(work / "out")),
+        env=twin.env(),
         timeout=1800,
     )
     return proc, work / "out"
@@ -46,6 +48,16 @@ def test_demo_aws_builds_everything_on_athena_and_matches_duckdb(demo_aws):
     # Athena's bytes scanned, per model, from Trino's physical input.
     assert parity["bytes_scanned"]["fct_orders"] > 0
     assert "rows DuckDB" in proc.stdout and "marts equal to DuckDB's" in proc.stdout
+    # The showcase analyses ran through Athena's API; bench/demo_aws.py holds their target.
+    showcase = parity["showcase_queries"]
+    assert set(showcase) == {
+        "funnel_by_step", "conversion_by_traffic_source", "top_categories_by_revenue"
+    }  # fmt: skip
+    assert all(q["rows"] > 0 and q["bytes_scanned"] > 0 for q in showcase.values()), showcase
+    assert parity["raw_csv_bytes"] > 0
+    assert {"clean on S3 (Spark local, S3A)", "dbt build (Athena on Trino)"} <= set(
+        parity["stage_seconds"]
+    )
 
 
 def test_demo_aws_wrote_athena_tables_to_the_curated_zone_on_s3(demo_aws):

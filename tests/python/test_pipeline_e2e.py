@@ -12,6 +12,7 @@ from lakecore.lake import Lake
 from lakehouse import cli
 from lakehouse.dbt_runner import Dbt
 from tests.python.conftest import PROJECT_DIR, TINY_SCALE
+from tests.python.deliveries import next_day_events
 
 pytestmark = [pytest.mark.e2e, pytest.mark.spark]
 
@@ -89,10 +90,18 @@ def test_demo_end_to_end_and_idempotent(spark, tmp_path, capsys):
     assert sum(1 for p in (lake / "raw").rglob("*") if p.is_file()) == n_files
 
 
-def test_dbt_build_reports_test_failures(spark, tmp_path, capsys, monkeypatch):
-    """A broken model makes `lakehouse transform` fail with one clear error."""
+def _copy_of(demo_lake, tmp_path):
+    """A private copy of the shared demo lake, for a test that changes its data."""
+    import shutil
+
     lake = tmp_path / "lake"
-    assert cli.main(_demo_args(tmp_path, seed=6)) == 0
+    shutil.copytree(demo_lake, lake)
+    return lake
+
+
+def test_dbt_build_reports_test_failures(spark, demo_lake, tmp_path, capsys, monkeypatch):
+    """A broken model makes `lakehouse transform` fail with one clear error."""
+    lake = _copy_of(demo_lake, tmp_path)
     _a_broken_join_fails_a_test(lake, tmp_path)
     # Duplicate an order in the cleaned zone: fct_orders' unique test must catch it.
     df = spark.read.parquet(f"{lake}/cleaned/orders")
@@ -186,62 +195,15 @@ def _rows(lake, model: str, key: str) -> list[tuple]:
         con.close()
 
 
-def test_incremental_event_facts_match_a_full_refresh(spark, tmp_path, capsys):
+def test_incremental_event_facts_match_a_full_refresh(spark, demo_lake, tmp_path, capsys):
     """A next-day delivery with late events: the incremental run of fct_events and
     fct_sessions rebuilds only its lookback window and gives the rows a full refresh
     gives."""
-    import csv
-    from datetime import datetime, timedelta
-
-    from lakecore.contract import DATASETS
-
-    lake = tmp_path / "lake"
-    assert cli.main(_demo_args(tmp_path, seed=8)) == 0
+    lake = _copy_of(demo_lake, tmp_path)
     before = len(_rows(lake, "fct_events", "event_id"))
-
-    # The cleaned events (the CSV export and the Firehose feed together), as raw rows.
-    columns = DATASETS["events"].columns
-    header = [c.source_name for c in columns]
-    cleaned = spark.read.parquet(f"{lake}/cleaned/events").select(*[c.name for c in columns])
-    events = [
-        ["" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for v in row]
-        for row in cleaned.collect()
-    ]
-    ts, kind = header.index("event_ts"), header.index("event_type")
-
-    def at(row: list[str]) -> datetime:
-        return datetime.fromisoformat(row[ts])
-
-    last = max(at(r) for r in events)
-    browsing = [r for r in events if r[kind] != "purchase"]
-    # Tomorrow: the last day's browsing again, a day later, as new visits.
-    latest_day = [r for r in browsing if at(r).date() == last.date()]
-    tomorrow = [
-        [f"ev_next_{i}", f"next_{r[1]}", *r[2:ts], str(at(r) + timedelta(days=1)), *r[ts + 1 :]]
-        for i, r in enumerate(latest_day)
-    ]
-    # Late events, inside the 3-day lookback: a visit two days back that only arrives
-    # now, and two more events for the last visit of the last day (its session grows).
-    first_visit = latest_day[0][1]
-    late = [
-        [f"ev_late_visit_{i}", f"late_{r[1]}", *r[2:ts], str(at(r) - timedelta(days=2)),
-         *r[ts + 1 :]]
-        for i, r in enumerate(r for r in latest_day if r[1] == first_visit)
-    ]  # fmt: skip
-    visit = latest_day[-1][1]
-    visit_events = sorted((r for r in events if r[1] == visit), key=at)
-    late += [
-        [f"ev_late_{i}", visit, *visit_events[-1][2:ts],
-         str(at(visit_events[-1]) + timedelta(minutes=1 + i)), *visit_events[-1][ts + 1 :]]
-        for i in range(2)
-    ]  # fmt: skip
-    delivery = tmp_path / "next_day"
-    delivery.mkdir()
-    with open(delivery / "olist_clickstream_events.csv", "w", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows([*tomorrow, *late])
-    ingest = ["ingest", "--source", str(delivery), "--partial", "--ingest-date", "2030-01-01"]
+    delivery = next_day_events(spark, f"{lake}/cleaned/events", tmp_path / "next_day")
+    ingest = ["ingest", "--source", str(delivery.folder), "--partial"]
+    ingest += ["--ingest-date", "2030-01-01"]
     for step in (ingest, ["clean"], ["transform"]):
         assert cli.main(["--lake", str(lake), *step]) == 0, step
 
@@ -257,9 +219,9 @@ def test_incremental_event_facts_match_a_full_refresh(spark, tmp_path, capsys):
         m: _rows(lake, m, k)
         for m, k in (("fct_events", "event_id"), ("fct_sessions", "session_key"))
     }
-    assert len(incremental["fct_events"]) == before + len(tomorrow) + len(late)
-    grown = [s for s in incremental["fct_sessions"] if s[1] == visit]
-    assert sum(s[7] for s in grown) == len(visit_events) + 2  # event_count
+    assert len(incremental["fct_events"]) == before + delivery.new_events
+    grown = [s for s in incremental["fct_sessions"] if s[1] == delivery.grown_visit]
+    assert sum(s[7] for s in grown) == delivery.grown_visit_events  # event_count
 
     refresh = ["transform", "--", "--full-refresh", "--select", "fct_events", "fct_sessions"]
     assert cli.main(["--lake", str(lake), *refresh]) == 0

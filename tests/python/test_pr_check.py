@@ -11,13 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import boto3
 import duckdb
 import pytest
 
 from lakehouse import dbt_manifest
 from tests.python.conftest import PROJECT_DIR, run_cli
 
-pytestmark = [pytest.mark.e2e, pytest.mark.aws]
+pytestmark = [pytest.mark.e2e, pytest.mark.twin]
 
 MODEL = "models/staging/olist/stg_olist__customers.sql"
 GIT = ["git", "-c", "user.name=ci", "-c", "user.email=ci@example.invalid"]
@@ -52,6 +53,14 @@ def _change(repo, edit) -> None:
     changed = edit(sql)
     assert changed != sql
     path.write_text(changed)
+
+
+@pytest.fixture(autouse=True)
+def _on_the_session_twin(twin, monkeypatch):
+    """The PR check's Athena step builds on the session's twin (it reuses a running
+    one), not on one started per check."""
+    for key, value in twin.env().items():
+        monkeypatch.setenv(key, value)
 
 
 def _pr_check(repo, lake):
@@ -116,6 +125,15 @@ def test_a_change_builds_its_downstream_and_shows_the_changed_rows(repo, demo_la
     # Unchanged downstream data is reported as such, not as a diff.
     assert re.search(r"Same data as the base \(\d+\): .*`fct_orders`", report)
 
+    # The changed model was built and tested on Athena (the twin), over the lake's data.
+    assert re.search(r"\| ✅ dbt build of the changed models on Athena .*\| 1 model\(s\) built; tests: [1-9]\d* passed \(Trino 476\)", report), report  # fmt: skip
+    athena = json.loads((repo / "target/pr-check/athena/run_results.json").read_text())
+    statuses = {r["unique_id"]: r["status"] for r in athena["results"]}
+    assert statuses["model.ecom_lakehouse.stg_olist__customers"] == "success"
+    glue = boto3.client("glue")
+    view = glue.get_table(DatabaseName="ci_pr_staging", Name="stg_olist__customers")
+    assert view["Table"]["TableType"] == "VIRTUAL_VIEW"  # staging models are views
+
 
 def test_a_broken_change_fails_with_a_readable_report(repo, demo_lake):
     def break_it(sql: str) -> str:
@@ -144,8 +162,10 @@ def test_a_broken_change_fails_with_a_readable_report(repo, demo_lake):
     assert _built_models(repo) == {"stg_olist__customers"}
     assert re.search(r"Not built, not compared \(\d+\): .*`fct_orders`", report)
     assert "Columns added: `loyalty_flag`" in report
-    # The Athena side still compiles and parses: only the data is wrong.
-    assert "| ✅ Athena compile + parse" in report
+    # Athena builds the model too, and its test fails there as on DuckDB.
+    assert "| ❌ dbt build of the changed models on Athena" in report
+    athena = report.split("dbt build of the changed models on Athena")[-1]
+    assert "- test `unique_stg_olist__customers_customer_id` fail: Got " in athena, report
 
 
 def test_no_change_builds_nothing(repo, demo_lake):

@@ -301,3 +301,19 @@ def test_query_history_gives_bytes_scanned_per_dbt_model(aws, schema, twin, monk
         monkeypatch.setenv(key, value)
     per_model = bytes_scanned_per_model()
     assert per_model["history_probe"] >= scan["Statistics"]["DataScannedInBytes"]
+
+
+def test_a_running_twin_is_attached_not_started(twin, monkeypatch):
+    """With the environment `lakehouse twin` prints, twin() reuses that twin: nothing is
+    started, and nothing is stopped when the caller is done."""
+    from lakehouse.twin import twin as start
+
+    for key, value in twin.env().items():
+        monkeypatch.setenv(key, value)
+    with start() as attached:
+        assert attached.attached
+        assert (attached.moto, attached.trino) == (twin.moto, twin.trino)
+        assert attached.trino_version == "476"
+    import urllib.request
+
+    assert b'"starting":false' in urllib.request.urlopen(f"{twin.trino}/v1/info").read()

@@ -1,0 +1,117 @@
+"""The local AWS twin's expected failures, each one `error:` line and a non-zero exit
+from `lakehouse twin`, no traceback: no Java 24+, no Maven Central, a Trino that fails
+to start (its log's tail in the line), a port in use, and moto lacking an API."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import stat
+
+import pytest
+
+from lakecore.errors import PipelineError
+from tests.python.conftest import run_cli
+from tests.python.test_cli import _one_error_line
+
+pytestmark = pytest.mark.aws
+
+
+def _twin_error(**env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in ("AWS_ENDPOINT_URL",)}
+    clean.pop("LAKEHOUSE_TWIN_TRINO_URL", None)
+    proc = run_cli("twin", env={**clean, **env}, timeout=300)
+    assert proc.returncode != 0
+    return _one_error_line(proc)
+
+
+def test_a_java_older_than_24_is_refused():
+    java17 = shutil.which("java")
+    assert java17, "the machine's Java (17) runs Spark"
+    line = _twin_error(LAKEHOUSE_TRINO_JAVA=java17)
+    assert "Trino 476 needs Java 24+" in line and java17 in line
+
+
+def test_no_maven_central_names_the_download_and_the_mirror_variable(tmp_path):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    line = _twin_error(
+        XDG_CACHE_HOME=str(tmp_path / "empty-cache"),
+        LAKEHOUSE_MAVEN_URL=f"http://127.0.0.1:{port}/maven2",
+    )
+    assert f"cannot download http://127.0.0.1:{port}/maven2/io/trino/trino-server-core" in line
+    assert "LAKEHOUSE_MAVEN_URL" in line
+
+
+def test_a_trino_that_dies_at_start_shows_its_log_tail(tmp_path):
+    """A Java 25 whose server exits at once, as a broken Trino would: the error line
+    carries what it wrote last."""
+    fake = tmp_path / "java"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'case "$1" in -version) echo \'openjdk version "25.0.1" 2025-10-21\' >&2; exit 0;; esac\n'
+        "echo 'ERROR main io.trino.server.Server Configuration errors: bad catalog'\n"
+        "exit 1\n"
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    line = _twin_error(LAKEHOUSE_TRINO_JAVA=str(fake))
+    assert "Trino did not start on http://127.0.0.1:" in line
+    assert "Configuration errors: bad catalog" in line
+
+
+def test_a_port_in_use_is_named(tmp_path):
+    from lakehouse.twin.trino import trino_server
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        busy_port = pytest.raises(PipelineError, match=rf"port {port} on 127.0.0.1 is in use")
+        with busy_port, trino_server("http://127.0.0.1:1", port, "us-east-1", tmp_path):
+            pass
+
+
+def test_an_api_moto_lacks_is_one_line(aws_env, monkeypatch, capsys):
+    """A call the twin's moto does not model answers NotImplemented, naming the service
+    and action (not moto's HTML 500 page, retried), and the CLI reports it in one line."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    from lakehouse import cli, stages
+
+    glue = boto3.client("glue")
+    with pytest.raises(ClientError) as raised:
+        glue.get_data_quality_result(ResultId="dqr-1")
+    error = raised.value.response["Error"]
+    assert error["Code"] == "NotImplemented"
+    assert "does not model glue GetDataQualityResult" in error["Message"]
+    assert raised.value.response["ResponseMetadata"]["RetryAttempts"] == 0
+
+    # A stage that makes that call: `lakehouse` prints one line and exits 2.
+    monkeypatch.setattr(
+        stages, "generate", lambda *a: glue.get_data_quality_result(ResultId="dqr-1")
+    )
+    capsys.readouterr()
+    assert cli.main(["generate", "--out", "unused"]) == 2
+    captured = capsys.readouterr()
+    lines = [line for line in captured.err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in captured.out + captured.err
+    assert lines[0].startswith("error: AWS refused GetDataQualityResult: NotImplemented: ")
+
+
+def test_a_twin_named_by_the_environment_that_does_not_answer(tmp_path):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    proc = run_cli(
+        "demo-aws",
+        *("--generated", str(tmp_path / "g"), "--workdir", str(tmp_path / "w")),
+        env={
+            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+            "LAKEHOUSE_TWIN_TRINO_URL": f"http://127.0.0.1:{port}",
+        },
+    )
+    line = _one_error_line(proc)
+    assert f"name a twin (http://127.0.0.1:{port}" in line and "make twin" in line
