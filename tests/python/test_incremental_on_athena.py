@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import boto3
 import pytest
 
 from lakecore.lake import Lake
@@ -28,6 +29,45 @@ INCREMENTAL = ("int_events_sessionized", *FACTS)
 def _statements(model: str, since: datetime) -> list[str]:
     """The SQL Athena ran for one dbt model since a moment, from the work group's history."""
     return [ex["Query"] for ex in query_history(since=since) if dbt_model_of(ex) == model]
+
+
+def _cleaned_on_s3_holds(lake: Lake, demo_lake, new_events: int) -> None:
+    """Read back from S3 what the clean job (local Spark through S3A) wrote: the run log
+    reconciles the run, the Parquet objects hold the old rows plus the new ones, and no
+    commit leftovers or S3A directory markers are keys of the lake."""
+    import io
+    import json
+
+    import pyarrow.parquet as pq
+
+    from lakecore import layout
+
+    s3 = boto3.client("s3")
+    bucket, _, prefix = LAKE_ROOT.removeprefix("s3://").partition("/")
+
+    def keys(under: str) -> list[str]:
+        pages = s3.get_paginator("list_objects_v2").paginate(
+            Bucket=bucket, Prefix=f"{prefix}/{under}"
+        )
+        return [o["Key"] for page in pages for o in page.get("Contents", [])]
+
+    logs = sorted(keys(f"{layout.RUN_LOG}/"))
+    last = s3.get_object(Bucket=bucket, Key=logs[-1])["Body"].read().decode()
+    (run,) = [json.loads(line) for line in last.splitlines()]
+    assert (run["entity"], run["raw_files"], run["raw_rows"]) == ("events", 1, new_events)
+    assert run["raw_rows"] == run["cleaned_rows"] + run["quarantined_rows"] + run["duplicate_rows"]
+
+    objects = keys(f"{layout.CLEANED}/events/")
+    rows = sum(
+        pq.read_metadata(io.BytesIO(s3.get_object(Bucket=bucket, Key=k)["Body"].read())).num_rows
+        for k in objects
+        if k.endswith(".parquet")
+    )
+    before = pq.ParquetDataset(f"{demo_lake}/{layout.CLEANED}/events").read().num_rows
+    assert rows == before + new_events
+    assert not [k for k in objects if "_temporary" in k or ".spark-staging" in k]
+    listed = lake.store.list(f"{layout.CLEANED}/events/")
+    assert listed and not [k for k in listed if k.endswith("/")]
 
 
 def test_a_next_day_built_incrementally_on_athena_equals_a_full_refresh(
@@ -64,6 +104,7 @@ def test_a_next_day_built_incrementally_on_athena_equals_a_full_refresh(
             proc = run_cli("--lake", LAKE_ROOT, *step, env=cli_env)
             assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
         assert f"raw {delivery.new_events:>9,} = cleaned {delivery.new_events:>9,}" in proc.stdout
+        _cleaned_on_s3_holds(lake, demo_lake, delivery.new_events)
 
         # The incremental build: the lookback window only, through insert_overwrite.
         started = datetime.now(UTC)
