@@ -9,6 +9,9 @@ LAKE ?= lake
 SCALE ?= 0.01
 BASE ?= origin/main
 PORT ?= 8080
+# pytest-xdist workers for `make test`: the twin's tests share one (one Trino), the rest
+# spread over both; 2 fits the 2-core CI machine.
+TEST_WORKERS ?= 2
 .DEFAULT_GOAL := help
 .PHONY: help demo demo-aws twin test test-aws lint format unit docs dashboard bench bench-aws clean check-python glue-package browser pr-check
 
@@ -73,11 +76,11 @@ format: $(VENV)/.installed-dev ## apply ruff format and sqlfluff fix
 pr-check: $(VENV)/.installed-dev ## check a dbt change against BASE (default origin/main)
 	$(BIN)/lakehouse --lake $(LAKE) pr-check --base $(BASE)
 
-# pytest: unit tests, Spark transform tests, the end-to-end test (generate -> ingest ->
-# Spark clean -> dbt build on DuckDB -> docs on tiny data), and the Athena compile test
-# against moto server.
+# pytest: unit tests, Spark transform tests, the end-to-end tests (generate -> ingest ->
+# Spark clean -> dbt build on DuckDB -> docs on tiny data), and the twin's tests (moto +
+# Trino), in TEST_WORKERS processes.
 unit: $(VENV)/.installed-dev
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadgroup
 
 test-aws: $(VENV)/.installed-dev ## the whole demo-aws on the twin (tiny data), with its parity checks (~11 min)
 	$(BIN)/pytest -m twin_demo

@@ -73,7 +73,9 @@ def write_parquet(
     partition_by: tuple[str, ...] = (),
     mode: str = "overwrite",
 ) -> None:
-    """Write `df` as Snappy Parquet, sized to avoid tiny files.
+    """Write `df` as Snappy Parquet, sized to avoid tiny files. `rows` is how many rows
+    are expected (it sets how many files are written in parallel); no file holds more
+    than ROWS_PER_FILE, whatever the estimate.
 
     mode "overwrite": replace everything under `path`; "overwrite_partitions": replace
     only the partitions present in `df` (dynamic partition overwrite); "append"."""
@@ -85,8 +87,7 @@ def write_parquet(
         # values over several tasks matters because each file costs a commit.
         tasks = max(files, 2 * df.sparkSession.sparkContext.defaultParallelism)
         out = df.repartition(tasks, *partition_by)
-        out.write.mode(spark_mode).option("partitionOverwriteMode", overwrite).partitionBy(
-            *partition_by
-        ).parquet(path)
+        writer = out.write.option("partitionOverwriteMode", overwrite).partitionBy(*partition_by)
     else:
-        df.coalesce(files).write.mode(spark_mode).parquet(path)
+        writer = df.coalesce(files).write
+    writer.mode(spark_mode).option("maxRecordsPerFile", ROWS_PER_FILE).parquet(path)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 
 from glue_etl import audit
@@ -51,11 +51,30 @@ def read_raw(spark: SparkSession, lake: Lake, ds: Dataset, files: RawFiles) -> D
     return out
 
 
+class ObservedRows:
+    """Rows counted while an action runs (Spark observations): `tap` a DataFrame under a
+    name, run the action, then read `rows(name)`. Each name is counted once, by the first
+    action whose plan holds it."""
+
+    def __init__(self, label: str) -> None:
+        self._label = label
+        self._observed: dict[str, Observation] = {}
+
+    def __call__(self, name: str, df: DataFrame) -> DataFrame:
+        # Observation names are unique per session: entities run side by side.
+        observation = Observation(f"{self._label}.{name}.{uuid.uuid4().hex[:8]}")
+        self._observed[name] = observation
+        return df.observe(observation, F.count(F.lit(1)).alias("rows"))
+
+    def rows(self, name: str) -> int:
+        return int(self._observed[name].get["rows"])
+
+
 def clean_entity(
-    spark: SparkSession, lake: Lake, plan: Plan, run_id: str, landed: Callable[[], dict[str, int]]
+    spark: SparkSession, lake: Lake, plan: Plan, run_id: str, counted: dict[str, int]
 ) -> audit.RunLogRow:
     """Clean one entity as planned, write its zones, move its bookmark, count its rows.
-    `landed` gives the landing manifests' row counts (empty when there are none)."""
+    `counted` holds the landing manifests' row counts per file (empty without them)."""
     ds, new = plan.ds, plan.files
     if not new.all:
         return audit.nothing_new(run_id, ds.entity, ds.source)
@@ -63,33 +82,35 @@ def clean_entity(
     cleaned_path = lake.uri(layout.cleaned_prefix(ds.entity))
     keys = list(new.all)
 
-    raw = read_raw(spark, lake, ds, new).cache()
-    result = clean(raw, ds)
-    # One pass over the raw rows (which fills the cache) counts them, the valid ones and
-    # the quarantined ones, and finds the partitions the valid ones fall into.
-    is_valid = F.col("_rule").isNull()
-    part = ds.partition_by[0] if ds.partition_by else None  # one partition column at most
-    raw_rows, valid_rows, quarantined_rows, partitions = result.flagged.agg(
-        F.count(F.lit(1)),
-        F.count(F.when(is_valid, 1)),
-        F.count(F.col("_rule")),
-        F.collect_set(F.when(is_valid, F.col(part).cast("string"))) if part else F.lit(None),
-    ).first()
+    raw = read_raw(spark, lake, ds, new).cache()  # read by both writes
+    quarantine_path = lake.uri(layout.quarantine_prefix(ds.entity))
+    expected = sum(counted.get(k, 0) for k in keys)  # sizes the written files
     if plan.incremental:
+        result = clean(raw, ds)
+        # The merge reads only the partitions the new rows fall into: one pass over the
+        # raw rows (which fills the cache) finds them and counts the rows.
+        is_valid = F.col("_rule").isNull()
+        part = ds.partition_by[0] if ds.partition_by else None  # one partition column at most
+        raw_rows, valid_rows, quarantined_rows, partitions = result.flagged.agg(
+            F.count(F.lit(1)),
+            F.count(F.when(is_valid, 1)),
+            F.count(F.col("_rule")),
+            F.collect_set(F.when(is_valid, F.col(part).cast("string"))) if part else F.lit(None),
+        ).first()
         cleaned_rows = merge_into_cleaned(spark, cleaned_path, result.valid, ds, partitions or [])
+        if quarantined_rows:  # appending nothing is a no-op
+            write_parquet(result.quarantine, quarantine_path, quarantined_rows, mode="append")
     else:
-        cleaned = result.cleaned.cache()
-        cleaned_rows = cleaned.count()
-        write_parquet(cleaned, cleaned_path, cleaned_rows, ds.partition_by)
-        cleaned.unpersist()
-    quarantine_mode = "append" if plan.incremental else "overwrite"
-    if quarantined_rows or quarantine_mode == "overwrite":  # appending nothing is a no-op
-        write_parquet(
-            result.quarantine, lake.uri(layout.quarantine_prefix(ds.entity)), quarantined_rows,
-            mode=quarantine_mode,
-        )  # fmt: skip
+        # A rebuild writes the cleaned and quarantine zones and counts each stage's rows
+        # as they go by: two Spark actions, no counting pass.
+        counts = ObservedRows(ds.entity)
+        result = clean(counts("raw", raw), ds, tap=counts)
+        write_parquet(result.cleaned, cleaned_path, expected, ds.partition_by)
+        write_parquet(result.quarantine, quarantine_path, 0, mode="overwrite")
+        raw_rows, valid_rows, cleaned_rows, quarantined_rows = (
+            counts.rows(name) for name in ("raw", "valid", "cleaned", "quarantined")
+        )
     raw.unpersist()
-    counted = landed()
     row = audit.reconcile(
         run_id=run_id,
         entity=ds.entity,
@@ -160,20 +181,24 @@ def run(
     ]
 
     # Submitting the entities' Spark jobs from a few threads keeps the cores busy while
-    # small jobs wait on scheduling and file commits. The manifests' counts are read
-    # alongside; an entity needs them only to check its balance.
+    # small jobs wait on scheduling and file commits. The largest entities (by the rows
+    # landing counted) start first, so no big one is left to run alone at the end.
+    counted = manifest.landed_rows(lake.store) if any(p.files.all for p in plans) else {}
+
+    def size(plan: Plan) -> int:
+        return sum(counted.get(k, 0) for k in plan.files.all)
+
+    def one(plan: Plan) -> audit.RunLogRow:
+        row = clean_entity(spark, lake, plan, run_id, counted)
+        if progress:
+            progress(row)
+        return row
+
+    largest_first = sorted(range(len(plans)), key=lambda i: size(plans[i]), reverse=True)
     with ThreadPoolExecutor(max_workers=PARALLEL_ENTITIES) as pool:
-        reading = any(p.files.all for p in plans)
-        counted = pool.submit(manifest.landed_rows, lake.store) if reading else None
-        landed = counted.result if counted else dict
-
-        def one(plan: Plan) -> audit.RunLogRow:
-            row = clean_entity(spark, lake, plan, run_id, landed)
-            if progress:
-                progress(row)
-            return row
-
-        rows = list(pool.map(one, plans))
+        cleaned = pool.map(one, [plans[i] for i in largest_first])
+        by_index = dict(zip(largest_first, cleaned, strict=True))
+    rows = [by_index[i] for i in range(len(plans))]  # the run log keeps the entities' order
     # The run log records what was read; an entity with no new files has nothing to
     # reconcile (and a run that read nothing writes nothing).
     audit.append_run_log(lake, [r for r in rows if r.raw_files])

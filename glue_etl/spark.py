@@ -27,31 +27,78 @@ SPARK_CONF = {
     "spark.sql.adaptive.enabled": "true",
     "spark.ui.showConsoleProgress": "false",
     # Local disk only: skip Hadoop's .crc side files and commit task output in place
-    # (S3 on Glue uses its own committer and ignores these).
+    # (S3 on Glue uses its own committer and ignores these). local_spark() swaps in
+    # NioLocalFileSystem when it can compile it.
     "spark.hadoop.fs.file.impl": "org.apache.hadoop.fs.RawLocalFileSystem",
     "spark.hadoop.mapreduce.fileoutputcommitter.algorithm.version": "2",
 }
 LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
 
 
+def _jdk_tool(name: str) -> str | None:
+    """A JDK program (java, javac) from JAVA_HOME when set, else from PATH."""
+    if os.environ.get("JAVA_HOME"):
+        return shutil.which(name, path=os.path.join(os.environ["JAVA_HOME"], "bin"))
+    return shutil.which(name)
+
+
 def check_java() -> int:
     """Fail with one clear line when no supported Java is available for Spark; returns
     the Java feature version (11, 17, 21)."""
-    java = (
-        shutil.which("java", path=os.path.join(os.environ["JAVA_HOME"], "bin"))
-        if os.environ.get("JAVA_HOME")
-        else shutil.which("java")
-    )
+    java = _jdk_tool("java")
     if not java:
         raise PipelineError(
             "Java not found: Spark needs Java 17 (install openjdk-17-jre-headless or set JAVA_HOME)"
         )
     out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
-    first = out.splitlines()[0] if out else ""
+    # The version line, not a "Picked up JAVA_TOOL_OPTIONS" notice printed before it.
+    lines = [line for line in out.splitlines() if " version " in line]
+    first = lines[0] if lines else (out.splitlines() or [""])[0]
     for version in (17, 21, 11):
         if f'"{version}' in first:
             return version
     raise PipelineError(f"unsupported Java ({first.strip()}): Spark 3.5 needs Java 17")
+
+
+# `file:` paths go through NioLocalFileSystem (see its source beside this module):
+# Hadoop's raw local file system without a forked `chmod` per file and directory
+# written. Compiled once per Spark and JDK into the user cache; without javac (a JRE
+# only) local Spark keeps Hadoop's class and is only slower.
+LOCAL_FS_SOURCE = Path(__file__).with_name("NioLocalFileSystem.java")
+LOCAL_FS_CLASS = "ecom_lakehouse.hadoop.NioLocalFileSystem"
+
+
+def _local_fs_jar(java_version: int) -> Path | None:
+    """NioLocalFileSystem compiled into a jar in the cache (None: cannot compile here).
+    A jar, not a class directory: class-data sharing refuses directories."""
+    import tempfile
+    import zipfile
+
+    import pyspark
+
+    javac = _jdk_tool("javac")
+    hadoop = sorted((Path(pyspark.__file__).parent / "jars").glob("hadoop-client-api-*.jar"))
+    if javac is None or not hadoop:
+        return None
+    digest = hashlib.sha256(
+        LOCAL_FS_SOURCE.read_bytes() + f"|{hadoop[0].name}|{java_version}".encode()
+    ).hexdigest()[:16]
+    jar = cache_dir() / f"local-fs-{digest}.jar"
+    if jar.exists():
+        return jar
+    with tempfile.TemporaryDirectory() as tmp:
+        release = ["--release", str(java_version)]
+        command = [javac, "-nowarn", *release, "-cp", str(hadoop[0]), "-d", tmp]
+        compiled = subprocess.run([*command, str(LOCAL_FS_SOURCE)], capture_output=True)
+        if compiled.returncode != 0:
+            return None
+        jar.parent.mkdir(parents=True, exist_ok=True)
+        partial = jar.with_suffix(f".{os.getpid()}.tmp")
+        with zipfile.ZipFile(partial, "w") as out:
+            for cls in sorted(Path(tmp).rglob("*.class")):
+                out.write(cls, cls.relative_to(tmp).as_posix())
+        os.replace(partial, jar)  # only a complete jar gets the final name
+    return jar
 
 
 # Class-data sharing: the JVM maps Spark's ~10k already-parsed classes from an archive
@@ -61,8 +108,9 @@ def check_java() -> int:
 CDS_QUIET = "-Xlog:cds=off -Xlog:cds+dynamic=off"
 
 
-def _cds_archive(java_version: int) -> Path | None:
-    """Where the archive for this Spark + Java lives (None: sharing is off)."""
+def _cds_archive(java_version: int, classpath: str) -> Path | None:
+    """Where the archive for this Spark + Java + extra class path lives (None: sharing
+    is off)."""
     if os.environ.get("LAKEHOUSE_SPARK_CDS", "on").lower() in ("0", "off", "false", "no"):
         return None
     if java_version < 17:  # dynamic archives need JDK 13+
@@ -70,7 +118,8 @@ def _cds_archive(java_version: int) -> Path | None:
     import pyspark
 
     jars = Path(pyspark.__file__).parent / "jars"
-    ident = f"{jars}|{sorted(p.name for p in jars.glob('*.jar'))}|{os.environ.get('JAVA_HOME')}"
+    names = sorted(p.name for p in jars.glob("*.jar"))
+    ident = f"{jars}|{names}|{os.environ.get('JAVA_HOME')}|{classpath}"
     digest = hashlib.sha256(f"{ident}|{java_version}".encode()).hexdigest()[:16]
     return cache_dir() / f"spark-classes-{digest}.jsa"
 
@@ -182,7 +231,14 @@ def local_spark(app_name: str = "ecom-lakehouse", memory: str = "2g", lake: Lake
 
     # Bind to loopback: a laptop's hostname often resolves to a VPN or docker address.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    cds, finish = _cds_options(_cds_archive(java_version))
+    local_fs = _local_fs_jar(java_version)
+    if local_fs is not None:
+        extra = {
+            **extra,
+            "spark.driver.extraClassPath": str(local_fs),
+            "spark.hadoop.fs.file.impl": LOCAL_FS_CLASS,
+        }
+    cds, finish = _cds_options(_cds_archive(java_version, str(local_fs or "")))
     builder = (
         SparkSession.builder.master(os.environ.get("SPARK_MASTER", "local[*]"))
         .appName(app_name)

@@ -255,18 +255,29 @@ class Cleaned:
     valid: DataFrame | None = None
 
 
-def clean(raw: DataFrame, ds: Dataset) -> Cleaned:
-    """Validate, deduplicate and derive: the whole per-entity cleaning contract."""
+Tap = Callable[[str, DataFrame], DataFrame]
+
+
+def _untapped(_name: str, df: DataFrame) -> DataFrame:
+    return df
+
+
+def clean(raw: DataFrame, ds: Dataset, tap: Tap = _untapped) -> Cleaned:
+    """Validate, deduplicate and derive: the whole per-entity cleaning contract.
+
+    `tap(name, df)` wraps the rows on their way out, by name: "valid" (before the
+    dedup), "cleaned" and "quarantined". The job counts rows there while it writes them
+    (Spark observations) instead of in separate passes."""
     split = validate(raw, ds)
     schema = cleaned_schema(ds)
     columns = [F.col(f.name).cast(f.dataType) for f in schema]
-    cleaned = derive(deduplicate(split.valid, ds), ds).select(*columns)
+    cleaned = derive(deduplicate(tap("valid", split.valid), ds), ds).select(*columns)
     # Derived columns are functions of each row's own values, so deriving before the
     # dedup gives the same rows; an incremental merge dedups these with the existing ones.
     valid = derive(split.valid, ds).select(*columns) if ds.incremental else None
     return Cleaned(
-        cleaned=cleaned,
-        quarantine=split.quarantine,
+        cleaned=tap("cleaned", cleaned),
+        quarantine=tap("quarantined", split.quarantine),
         flagged=derive(split.flagged, ds),
         valid=valid,
     )

@@ -23,6 +23,7 @@ from lakecore.errors import PipelineError
 from lakecore.lake import Lake
 from lakehouse import PROJECT_DIR, dbt_manifest
 from lakehouse.dashboard_charts import CHARTS, FIGURES, kpi_cards
+from lakehouse.dbt_runner import default_target_path
 
 # One query per chart, on the analytics marts only: the dashboard shows what the marts
 # say and computes nothing of its own beyond picking rows. `{model}` is the relation.
@@ -148,7 +149,7 @@ def load_data(lake: Lake, project_dir: Path = PROJECT_DIR) -> dict[str, list[dic
         raise PipelineError(
             f"no warehouse at {warehouse}: run `lakehouse transform` (or `make demo`) first"
         )
-    names = relations(project_dir / "target" / "manifest.json")
+    names = relations(default_target_path(project_dir) / "manifest.json")
     # Same configuration as dbt-duckdb's connection, which may still be open in this
     # process (the CLI runs dbt in-process); the dashboard only reads.
     con = duckdb.connect(str(warehouse))

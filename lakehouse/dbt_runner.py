@@ -37,8 +37,18 @@ def example_profiles(project_dir: Path) -> Path:
     copy = folder / "profiles.yml"
     if not copy.exists() or copy.read_bytes() != example.read_bytes():
         folder.mkdir(exist_ok=True)
-        shutil.copyfile(example, copy)
+        # Written aside and renamed: a dbt starting meanwhile reads the old or the new.
+        partial = folder / f".profiles.yml.{os.getpid()}"
+        shutil.copyfile(example, partial)
+        os.replace(partial, copy)
     return folder
+
+
+def default_target_path(project_dir: Path) -> Path:
+    """Where dbt writes its artefacts when no --target-path is given: DBT_TARGET_PATH
+    (dbt's own variable; relative to the project) if set, else the project's target/."""
+    configured = os.environ.get("DBT_TARGET_PATH")
+    return project_dir / configured if configured else project_dir / "target"
 
 
 def profiles_dir(project_dir: Path) -> Path:
@@ -88,7 +98,7 @@ class Dbt:
 
     @property
     def artefacts(self) -> Path:
-        return self.target_path or self.project_dir / "target"
+        return self.target_path or default_target_path(self.project_dir)
 
     def invoke(self, args: Sequence[str]):
         """Run one dbt command; returns dbt's result (`.success`, `.result`). A dbt that

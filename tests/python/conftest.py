@@ -1,8 +1,17 @@
 """Shared fixtures: one local SparkSession for the whole run, tiny generated data, and
-moto server on a free loopback port for AWS code."""
+moto server on a free loopback port for AWS code.
+
+`make test` runs the tests in two pytest-xdist workers (`--dist loadgroup`). Every test
+marked `twin` runs in one worker, on one twin (Trino is the heaviest thing here); the
+demo lake is built once and shared by both workers; each worker's dbt writes its
+artefacts and logs under its own temporary folder (DBT_TARGET_PATH, DBT_LOG_PATH), not
+the project's target/.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import subprocess
 import sys
@@ -17,6 +26,47 @@ TINY_SCALE = 0.002
 os.environ.setdefault(
     "PYARROW_IGNORE_TIMEZONE", "1"
 )  # ~200 orders: every file and quirk present, seconds to process
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """The twin's tests share one worker (and so one twin) under pytest-xdist."""
+    for item in items:
+        if item.get_closest_marker("twin") or "twin" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("twin"))
+
+
+def shared_tmp(tmp_path_factory) -> Path:
+    """A temporary folder every xdist worker of this run sees (the session's own one
+    when the tests run in one process)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def exclusive(lock_file: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `lock_file` (other workers wait)."""
+    with open(lock_file, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_dbt_target(tmp_path_factory) -> Iterator[Path]:
+    """dbt's artefacts and logs of this worker's runs (in-process and CLI alike)."""
+    target = tmp_path_factory.mktemp("dbt") / "target"
+    values = {"DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(target.parent / "logs")}
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in values.items():
+            patch.setenv(key, value)
+        yield target
+
+
+def dbt_target() -> Path:
+    """Where this worker's dbt runs write their artefacts (run_results.json, docs)."""
+    return Path(os.environ["DBT_TARGET_PATH"])
 
 
 @pytest.fixture(scope="session")
@@ -40,17 +90,37 @@ def tiny_raw(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_lake(tmp_path_factory) -> Path:
-    """A lake built by `lakehouse demo` on tiny data, shared by the tests that only read
-    it (dashboard, docs site, PR check). Built in its own process, so this process holds
-    no lock on its DuckDB file and servers or CLI runs started by the tests can open it."""
-    tmp = tmp_path_factory.mktemp("demo")
-    lake = tmp / "lake"
-    proc = run_cli(
-        *("--lake", str(lake), "demo", "--scale", str(TINY_SCALE), "--seed", "11"),
-        *("--generated", str(tmp / "generated")),
-    )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    """A lake built by `lakehouse demo` on tiny data, once for all workers, shared by the
+    tests that only read it (dashboard, docs site); a test that writes works on a copy.
+    Built in its own process, so no test process holds a lock on its DuckDB file. Its
+    dbt artefacts are in `demo_artefacts(lake)`."""
+    tmp = shared_tmp(tmp_path_factory) / "demo"
+    tmp.mkdir(exist_ok=True)
+    lake, built = tmp / "lake", tmp / "built"
+    with exclusive(tmp / "lock"):
+        if not built.exists():
+            proc = run_cli(
+                *("--lake", str(lake), "demo", "--scale", str(TINY_SCALE), "--seed", "11"),
+                *("--generated", str(tmp / "generated")),
+                env={"DBT_TARGET_PATH": str(demo_artefacts(lake))},
+            )
+            assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+            built.touch()
     return lake
+
+
+def copy_of(lake: Path, folder: Path) -> Path:
+    """A private copy of a lake (the shared demo lake), for a test that writes to it."""
+    import shutil
+
+    copy = folder / "lake"
+    shutil.copytree(lake, copy)
+    return copy
+
+
+def demo_artefacts(lake: Path) -> Path:
+    """The dbt artefacts (manifest, run results) of the build that made the demo lake."""
+    return lake.parent / "target"
 
 
 @pytest.fixture(scope="session")

@@ -11,14 +11,18 @@ import pytest
 from lakecore.lake import Lake
 from lakehouse import cli
 from lakehouse.dashboard import CHARTS, QUERIES, load_data, render
-from tests.python.conftest import PROJECT_DIR
+from tests.python.conftest import PROJECT_DIR, demo_artefacts
 
-pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+# Opens the shared demo lake's warehouse as dbt-duckdb does (read-write): one worker.
+pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.xdist_group("demo_lake")]
 
 
 @pytest.fixture(scope="module")
 def built_lake(demo_lake):
-    return demo_lake
+    """The demo lake, with the manifest of the build that made it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DBT_TARGET_PATH", str(demo_artefacts(demo_lake)))
+        yield demo_lake
 
 
 def test_the_data_is_what_the_marts_say(built_lake):

@@ -14,7 +14,8 @@ import pytest
 from lakehouse.twin.net import free_port, wait_for_url
 from tests.python.conftest import PROJECT_DIR
 
-pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+# `docs --serve` opens the shared demo lake's warehouse read-write: one worker.
+pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.xdist_group("demo_lake")]
 
 FCT_ORDERS = "model.ecom_lakehouse.fct_orders"
 # Its staging ancestors, through int_orders_aggregated and dim_customer.

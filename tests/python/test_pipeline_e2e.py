@@ -11,7 +11,7 @@ from pyspark.sql import functions as F
 from lakecore.lake import Lake
 from lakehouse import cli
 from lakehouse.dbt_runner import Dbt
-from tests.python.conftest import PROJECT_DIR, TINY_SCALE
+from tests.python.conftest import PROJECT_DIR, TINY_SCALE, copy_of, dbt_target
 from tests.python.deliveries import next_day_events
 
 pytestmark = [pytest.mark.e2e, pytest.mark.spark]
@@ -43,7 +43,7 @@ def _counts(lake) -> dict[str, int]:
 def test_demo_end_to_end_and_idempotent(spark, demo_lake, tmp_path, capsys):
     """The shared demo lake (`lakehouse demo` on tiny data, seed 11) holds every model,
     and `demo` run again on a copy of it lands nothing and changes no table."""
-    lake = _copy_of(demo_lake, tmp_path)
+    lake = copy_of(demo_lake, tmp_path)
     first = _counts(lake)
     assert all(n > 0 for n in first.values()), first
 
@@ -55,7 +55,7 @@ def test_demo_end_to_end_and_idempotent(spark, demo_lake, tmp_path, capsys):
 
     # The analyses (the showcase queries, on the curated models) compile and run.
     Dbt(Lake.open(str(lake))).invoke(["compile", "--select", "resource_type:analysis"])
-    compiled = sorted((PROJECT_DIR / "target" / "compiled").rglob("analyses/*.sql"))
+    compiled = sorted((dbt_target() / "compiled").rglob("analyses/*.sql"))
     assert len(compiled) >= 7
     con = duckdb.connect(str(lake / "warehouse.duckdb"))
     try:
@@ -81,24 +81,15 @@ def test_demo_end_to_end_and_idempotent(spark, demo_lake, tmp_path, capsys):
     assert sum(1 for p in (lake / "raw").rglob("*") if p.is_file()) == n_files
 
     # dbt built, tested and documented everything.
-    results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())
+    results = json.loads((dbt_target() / "run_results.json").read_text())
     assert {r["status"] for r in results["results"]} == {"success"}  # docs generate
-    assert (PROJECT_DIR / "target" / "index.html").exists()
-    assert (PROJECT_DIR / "target" / "catalog.json").exists()
-
-
-def _copy_of(demo_lake, tmp_path):
-    """A private copy of the shared demo lake, for a test that changes its data."""
-    import shutil
-
-    lake = tmp_path / "lake"
-    shutil.copytree(demo_lake, lake)
-    return lake
+    assert (dbt_target() / "index.html").exists()
+    assert (dbt_target() / "catalog.json").exists()
 
 
 def test_dbt_build_reports_test_failures(spark, demo_lake, tmp_path, capsys, monkeypatch):
     """A broken model makes `lakehouse transform` fail with one clear error."""
-    lake = _copy_of(demo_lake, tmp_path)
+    lake = copy_of(demo_lake, tmp_path)
     _a_broken_join_fails_a_test(lake, tmp_path)
     # Duplicate an order in the cleaned zone: fct_orders' unique test must catch it.
     df = spark.read.parquet(f"{lake}/cleaned/orders")
@@ -117,7 +108,7 @@ def test_dbt_build_reports_test_failures(spark, demo_lake, tmp_path, capsys, mon
     assert cli.main(["--lake", str(lake), "transform"]) == 2
     err = capsys.readouterr().err
     assert "dbt build failed" in err
-    results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())
+    results = json.loads((dbt_target() / "run_results.json").read_text())
     failed = {r["unique_id"].split(".")[2] for r in results["results"] if r["status"] == "fail"}
     # The source test fails first; dbt build then skips everything downstream of it.
     expected = {
@@ -196,7 +187,7 @@ def test_incremental_event_facts_match_a_full_refresh(spark, demo_lake, tmp_path
     """A next-day delivery with late events: the incremental run of fct_events and
     fct_sessions rebuilds only its lookback window and gives the rows a full refresh
     gives."""
-    lake = _copy_of(demo_lake, tmp_path)
+    lake = copy_of(demo_lake, tmp_path)
     before = len(_rows(lake, "fct_events", "event_id"))
     delivery = next_day_events(spark, f"{lake}/cleaned/events", tmp_path / "next_day")
     ingest = ["ingest", "--source", str(delivery.folder), "--partial"]
@@ -205,7 +196,7 @@ def test_incremental_event_facts_match_a_full_refresh(spark, demo_lake, tmp_path
         assert cli.main(["--lake", str(lake), *step]) == 0, step
 
     # The incremental models ran incrementally: their SQL had the lookback filter.
-    results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())
+    results = json.loads((dbt_target() / "run_results.json").read_text())
     compiled = {
         r["unique_id"].split(".")[-1]: r.get("compiled_code") or "" for r in results["results"]
     }

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from lakehouse import dbt_manifest
-from tests.python.conftest import PROJECT_DIR, run_cli
+from tests.python.conftest import PROJECT_DIR, copy_of, run_cli
 
 pytestmark = [pytest.mark.e2e, pytest.mark.twin]
 
@@ -44,6 +44,12 @@ def repo(tmp_path_factory):
     subprocess.run(["git", "add", "-A"], cwd=root, check=True)
     subprocess.run([*GIT, "commit", "-q", "-m", "base"], cwd=root, check=True)
     return root
+
+
+@pytest.fixture(scope="module")
+def lake(demo_lake, tmp_path_factory):
+    """The checks build into the lake's warehouse: a copy of the shared demo lake."""
+    return copy_of(demo_lake, tmp_path_factory.mktemp("pr-lake"))
 
 
 def _change(repo, edit) -> None:
@@ -88,9 +94,9 @@ def _descendants(manifest: dict, unique_id: str) -> set[str]:
     return {c.split(".")[-1] for c in seen if c.startswith("model.")}
 
 
-def test_a_change_builds_its_downstream_and_shows_the_changed_rows(repo, demo_lake):
+def test_a_change_builds_its_downstream_and_shows_the_changed_rows(repo, lake):
     _change(repo, lambda sql: sql.replace("        customer_city,\n", "        upper(customer_city) as customer_city,\n"))  # fmt: skip
-    proc, report = _pr_check(repo, demo_lake)
+    proc, report = _pr_check(repo, lake)
     assert proc.returncode == 0, report + proc.stderr[-3000:]
     assert report.startswith("## dbt PR check: ✅ passed")
 
@@ -105,7 +111,7 @@ def test_a_change_builds_its_downstream_and_shows_the_changed_rows(repo, demo_la
     assert "- changed: `stg_olist__customers`" in report
 
     # The diff counts what the change does: every city not already in capitals.
-    con = duckdb.connect(str(demo_lake / "warehouse.duckdb"), read_only=True)
+    con = duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True)
     try:
         lower = con.execute(
             "select count(*) from main_staging.stg_olist__customers "
@@ -135,7 +141,7 @@ def test_a_change_builds_its_downstream_and_shows_the_changed_rows(repo, demo_la
     assert view["Table"]["TableType"] == "VIRTUAL_VIEW"  # staging models are views
 
 
-def test_a_broken_change_fails_with_a_readable_report(repo, demo_lake):
+def test_a_broken_change_fails_with_a_readable_report(repo, lake):
     def break_it(sql: str) -> str:
         sql = sql.replace("    select\n        customer_id,", "    SELECT\n        customer_unique_id as customer_id,")  # fmt: skip
         return sql.replace(
@@ -143,7 +149,7 @@ def test_a_broken_change_fails_with_a_readable_report(repo, demo_lake):
         )
 
     _change(repo, break_it)
-    proc, report = _pr_check(repo, demo_lake)
+    proc, report = _pr_check(repo, lake)
     assert proc.returncode == 1, report
     assert report.startswith("## dbt PR check: ❌ failed")
     lines = report.splitlines()
@@ -168,22 +174,22 @@ def test_a_broken_change_fails_with_a_readable_report(repo, demo_lake):
     assert "- test `unique_stg_olist__customers_customer_id` fail: Got " in athena, report
 
 
-def test_no_change_builds_nothing(repo, demo_lake):
+def test_no_change_builds_nothing(repo, lake):
     subprocess.run(["git", "checkout", "-q", "--", "."], cwd=repo, check=True)
-    proc, report = _pr_check(repo, demo_lake)
+    proc, report = _pr_check(repo, lake)
     assert proc.returncode == 0, report + proc.stderr[-3000:]
     assert "No model changed." in report
     assert not (repo / "target/pr-check/pr/run_results.json").exists() or not _built_models(repo)
     assert "Data diff" not in report
 
 
-def test_a_production_manifest_can_be_the_base(repo, demo_lake, tmp_path):
+def test_a_production_manifest_can_be_the_base(repo, lake, tmp_path):
     """--base-manifest: the state is production's manifest (the deploy keeps it) and the
     base relations are production's tables, here the demo lake's main_* schemas."""
     subprocess.run(["git", "checkout", "-q", "--", "."], cwd=repo, check=True)
     env = {
         "DBT_PROFILES_DIR": str(PROJECT_DIR / ".dbt"),
-        "LAKEHOUSE_LAKE_ROOT": str(demo_lake),
+        "LAKEHOUSE_LAKE_ROOT": str(lake),
         "DBT_SCHEMA": "main",
     }
     dbt = subprocess.run(
@@ -193,7 +199,7 @@ def test_a_production_manifest_can_be_the_base(repo, demo_lake, tmp_path):
     assert dbt.returncode == 0, dbt.stdout[-3000:]
     _change(repo, lambda sql: sql.replace("        customer_city,\n", "        upper(customer_city) as customer_city,\n"))  # fmt: skip
     proc = run_cli(
-        *("--lake", str(demo_lake), "pr-check"),
+        *("--lake", str(lake), "pr-check"),
         *("--base-manifest", str(tmp_path / "prod" / "manifest.json")),
         cwd=repo,
     )
@@ -209,7 +215,7 @@ def test_a_production_manifest_can_be_the_base(repo, demo_lake, tmp_path):
     assert not (repo / "target" / "pr-check" / "base").exists()
 
 
-def test_a_new_model_builds_on_the_base_and_must_be_keyed_and_described(repo, demo_lake):
+def test_a_new_model_builds_on_the_base_and_must_be_keyed_and_described(repo, lake):
     subprocess.run(["git", "checkout", "-q", "--", "."], cwd=repo, check=True)
     subprocess.run(["git", "clean", "-q", "-fd", "models"], cwd=repo, check=True)
     new = repo / "models/marts/sales/sales_customers_by_city.sql"
@@ -218,7 +224,7 @@ def test_a_new_model_builds_on_the_base_and_must_be_keyed_and_described(repo, de
         "select\n    city,\n    count(*) as customer_count\nfrom customers\ngroup by city\n"
     )
     try:
-        proc, report = _pr_check(repo, demo_lake)
+        proc, report = _pr_check(repo, lake)
     finally:
         new.unlink()
     assert proc.returncode == 1, report
@@ -232,7 +238,7 @@ def test_a_new_model_builds_on_the_base_and_must_be_keyed_and_described(repo, de
     assert (
         "- `sales_customers_by_city` columns without a description: city, customer_count" in lines
     )
-    con = duckdb.connect(str(demo_lake / "warehouse.duckdb"), read_only=True)
+    con = duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True)
     try:
         cities = con.execute(
             "select count(*) from (select distinct city from ci_base_core.dim_customer)"
@@ -245,13 +251,13 @@ def test_a_new_model_builds_on_the_base_and_must_be_keyed_and_described(repo, de
     )
 
 
-def test_a_changed_data_test_alone_is_run(repo, demo_lake):
+def test_a_changed_data_test_alone_is_run(repo, lake):
     """A change to a singular test, with no model changed, still runs that test (its
     parents come from the base)."""
     subprocess.run(["git", "checkout", "-q", "--", "."], cwd=repo, check=True)
     test = repo / "tests/dbt/assert_fct_orders_matches_cleaned_orders.sql"
     test.write_text(test.read_text() + "-- reviewed\n")
-    proc, report = _pr_check(repo, demo_lake)
+    proc, report = _pr_check(repo, lake)
     assert proc.returncode == 0, report + proc.stderr[-3000:]
     assert "| ✅ dbt build state:modified+ (DuckDB) | 0 model(s) built; tests: 1 passed |" in report
     results = json.loads((repo / "target/pr-check/pr/run_results.json").read_text())
