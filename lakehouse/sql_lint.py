@@ -26,6 +26,17 @@ def lintable(path: str) -> bool:
 def sqlfluff(
     project_dir: Path, args: Sequence[str], capture: bool = False
 ) -> subprocess.CompletedProcess:
+    """Run sqlfluff to the end."""
+    proc = start_sqlfluff(project_dir, args, capture)
+    stdout, stderr = proc.communicate()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
+def start_sqlfluff(
+    project_dir: Path, args: Sequence[str], capture: bool = False
+) -> subprocess.Popen:
+    """Start sqlfluff (its dbt templater parses the whole project: seconds) and return
+    at once; `communicate()` waits for it."""
     exe = Path(sys.executable).with_name("sqlfluff")
     if not exe.exists():
         raise PipelineError(
@@ -39,8 +50,9 @@ def sqlfluff(
     env = {**os.environ, "DBT_PROFILES_DIR": str(profiles), "LAKEHOUSE_LAKE_ROOT": str(scratch)}
     env.pop("DBT_SCHEMA", None)
     env.pop("DBT_TARGET", None)
-    return subprocess.run(
-        [str(exe), *args], cwd=project_dir, env=env, capture_output=capture, text=True
+    out = subprocess.PIPE if capture else None
+    return subprocess.Popen(
+        [str(exe), *args], cwd=project_dir, env=env, stdout=out, stderr=out, text=True
     )
 
 

@@ -11,7 +11,7 @@ Steps, all against the lake's warehouse (`make demo` builds one):
    manifest is the state and its relations are the base.
 2. The change: `state:modified` against the base state finds the new and changed
    models; `state:modified+` adds everything downstream.
-3. sqlfluff lints only the changed SQL.
+3. sqlfluff lints only the changed SQL, in the background while the builds run.
 4. `dbt build --select state:modified+ --defer --state <base>` builds and tests the
    change in schemas prefixed `ci_pr`; unchanged parents resolve to the base.
 5. The changed models build and pass their tests on Athena: dbt-athena against the local
@@ -37,7 +37,7 @@ from lakecore.errors import PipelineError
 from lakecore.lake import Lake
 from lakehouse import dbt_manifest
 from lakehouse.dbt_runner import Dbt, profiles_dir, summarize
-from lakehouse.pr_check.checks import Check, athena_check, build_check, docs_check, lint_check
+from lakehouse.pr_check.checks import Check, athena_check, build_check, docs_check, start_lint
 from lakehouse.pr_check.diff import ModelDiff, diff_model, drop_schemas
 from lakehouse.pr_check.git_state import changed_files, extract_tree, resolve_ref
 from lakehouse.pr_check.report import Result, render
@@ -200,8 +200,9 @@ def run(
     files = sorted({n["original_file_path"] for n in modified_nodes})
     files += [f for f in result.changed_files if f not in files]
     files = [f for f in files if lintable(f) and (project_dir / f).exists()]
-    result.checks.append(lint_check(project_dir, files))
+    lint = start_lint(project_dir, files)  # runs beside the builds
 
+    build = None
     if modified_nodes:  # models, or only seeds or tests: build and test what changed
         if base_dbt is not None:
             ids = {n["unique_id"] for n in [*modified_nodes, *downstream_nodes]}
@@ -214,12 +215,12 @@ def run(
         build = summarize(
             pr.invoke(["build", "--select", "state:modified+", "--defer", "--state", str(state)])
         )
-        result.checks.append(build_check(build))
         result.built = [n.name for n in build.of("model", "success")]
 
     # 5. Athena.
     existing = [m for m in result.modified if m in pr_models]
-    result.checks.append(athena_check(pr, existing, work))
+    athena = athena_check(pr, existing, work)
+    result.checks += [lint(), *([build_check(build)] if build else []), athena]
 
     # 6 and 7. Keys, docs and the data diff, on the warehouse the builds wrote.
     manifest = pr.manifest()

@@ -5,14 +5,14 @@ problems to fix."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lakehouse import dbt_manifest
 from lakehouse.dbt_runner import Dbt, RunSummary, scoped_env, summarize
 from lakehouse.pr_check.diff import relation_columns
-from lakehouse.sql_lint import sqlfluff
+from lakehouse.sql_lint import start_sqlfluff
 
 # The curated schemas' prefix on the twin for the PR's build (ci_pr_staging, ...).
 PR_ATHENA_SCHEMA = "ci_pr"
@@ -26,15 +26,26 @@ class Check:
     problems: list[str] = field(default_factory=list)
 
 
-def lint_check(project_dir: Path, files: Sequence[str]) -> Check:
+def start_lint(project_dir: Path, files: Sequence[str]) -> Callable[[], Check]:
+    """sqlfluff on the changed SQL, started in the background (its dbt templater parses
+    the whole project, as long as a build takes here); call the result for the Check."""
     if not files:
-        return Check("SQL lint (sqlfluff)", True, "no SQL changed")
-    proc = sqlfluff(project_dir, ["lint", "--format", "json", *files], capture=True)
+        return lambda: Check("SQL lint (sqlfluff)", True, "no SQL changed")
+    proc = start_sqlfluff(project_dir, ["lint", "--format", "json", *files], capture=True)
+
+    def finish() -> Check:
+        stdout, stderr = proc.communicate()
+        return _lint_check(files, proc.returncode, stdout, stderr)
+
+    return finish
+
+
+def _lint_check(files: Sequence[str], returncode: int, stdout: str, stderr: str) -> Check:
     try:
-        report = json.loads(proc.stdout or "[]")
+        report = json.loads(stdout or "[]")
     except json.JSONDecodeError:
         return Check(
-            "SQL lint (sqlfluff)", False, "sqlfluff could not run", [proc.stderr.strip()[-500:]]
+            "SQL lint (sqlfluff)", False, "sqlfluff could not run", [stderr.strip()[-500:]]
         )
     problems = []
     for entry in report:
@@ -43,7 +54,7 @@ def lint_check(project_dir: Path, files: Sequence[str]) -> Check:
             problems.append(
                 f"`{entry['filepath']}:{line}` {v.get('code', '')}: {v.get('description', '')}"
             )
-    ok = proc.returncode == 0 and not problems
+    ok = returncode == 0 and not problems
     summary = f"{len(files)} file(s), " + (
         "clean" if ok else f"{len(problems)} violation(s); fix with `make format`"
     )

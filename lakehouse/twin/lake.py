@@ -5,9 +5,12 @@ the changed models on Athena."""
 
 from __future__ import annotations
 
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
 from lakecore import layout
 from lakecore.lake import Lake
-from lakecore.storage import copy_prefix
 
 LAKE_BUCKET = "ecom-twin-lake"
 RESULTS_BUCKET = "ecom-twin-athena-results"
@@ -27,9 +30,9 @@ def athena_env(twin_env: dict[str, str], schema: str | None = None) -> dict[str,
     }
 
 
-def empty_buckets() -> None:
-    """The lake's buckets, created or emptied: every run starts from an empty lake, also
-    on a running twin that served an earlier one."""
+def empty_buckets(keep: str | None = None) -> None:
+    """The lake's buckets, created or emptied (but `keep`, only created): every run
+    starts from an empty lake, also on a running twin that served an earlier one."""
     import boto3
 
     s3 = boto3.resource("s3")
@@ -37,7 +40,7 @@ def empty_buckets() -> None:
         bucket = s3.Bucket(name)
         if bucket.creation_date is None:
             bucket.create()
-        else:
+        elif name != keep:
             bucket.objects.all().delete()
 
 
@@ -57,11 +60,40 @@ WHOLE_LAKE = (layout.RAW, layout.CLEANED, layout.QUARANTINE, layout.AUDIT)
 
 
 def publish(local: Lake, prefixes: tuple[str, ...] = FOR_DBT) -> Lake:
-    """A fresh twin lake holding a local lake's zones (`prefixes`), registered in the
-    Glue catalog; returns it."""
+    """The twin's lake holding a local lake's zones (`prefixes`) and nothing else (no
+    earlier run's data, no Athena results), registered in the Glue catalog; returns it.
+
+    A file already there with the same bytes is kept: its S3 ETag (the MD5 of a
+    single-part upload) equals the local file's MD5. Publishing the lake a running twin
+    already holds (the PR check, run again) costs a listing instead of a copy."""
+    import boto3
+
     lake = Lake.open(LAKE_ROOT)
-    empty_buckets()
-    for prefix in prefixes:
-        copy_prefix(local.store, lake.store, f"{prefix}/")
+    empty_buckets(keep=LAKE_BUCKET)
+    wanted = {
+        key: _md5(Path(local.uri(key)))
+        for prefix in prefixes
+        for key in local.store.list(f"{prefix}/")
+    }
+    s3 = boto3.client("s3")
+    held: dict[str, str] = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=LAKE_BUCKET):
+        held.update({o["Key"]: o["ETag"].strip('"') for o in page.get("Contents", [])})
+    prefix = LAKE_ROOT.removeprefix(f"s3://{LAKE_BUCKET}/") + "/"
+    stale = [k for k in held if k.removeprefix(prefix) not in wanted or not k.startswith(prefix)]
+    for start in range(0, len(stale), 1000):  # DeleteObjects takes 1,000 keys at most
+        batch = [{"Key": k} for k in stale[start : start + 1000]]
+        s3.delete_objects(Bucket=LAKE_BUCKET, Delete={"Objects": batch, "Quiet": True})
+    copy = [k for k, digest in wanted.items() if held.get(prefix + k) != digest]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda key: lake.store.put_file(Path(local.uri(key)), key), copy))
     register_catalog(lake)
     return lake
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

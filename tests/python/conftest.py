@@ -29,9 +29,11 @@ os.environ.setdefault(
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """The twin's tests share one worker (and so one twin) under pytest-xdist."""
+    """The twin's tests share one worker (and so one twin) under pytest-xdist, unless a
+    module names its own group (its own worker, with its own twin)."""
     for item in items:
-        if item.get_closest_marker("twin") or "twin" in getattr(item, "fixturenames", ()):
+        on_twin = item.get_closest_marker("twin") or "twin" in getattr(item, "fixturenames", ())
+        if on_twin and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group("twin"))
 
 
