@@ -119,12 +119,15 @@ def _cds_archive(java_version: int, classpath: str) -> Path | None:
 
     jars = Path(pyspark.__file__).parent / "jars"
     names = sorted(p.name for p in jars.glob("*.jar"))
-    ident = f"{jars}|{names}|{os.environ.get('JAVA_HOME')}|{classpath}"
+    # JVM options set through the environment (a garbage collector, say) change what an
+    # archive may be mapped with: a JVM refuses a mismatched archive, silently.
+    options = "|".join(os.environ.get(v, "") for v in ("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"))
+    ident = f"{jars}|{names}|{os.environ.get('JAVA_HOME')}|{classpath}|{options}"
     digest = hashlib.sha256(f"{ident}|{java_version}".encode()).hexdigest()[:16]
     return cache_dir() / f"spark-classes-{digest}.jsa"
 
 
-def _cds_options(archive: Path | None) -> tuple[str, Callable[[], None] | None]:
+def _cds_options(archive: Path | None) -> tuple[str, Callable[[bool], None] | None]:
     """JVM options using the archive, or creating it; with the step that finishes the
     creation after the JVM has exited (None when there is nothing to finish)."""
     if archive is None:
@@ -142,10 +145,11 @@ def _cds_options(archive: Path | None) -> tuple[str, Callable[[], None] | None]:
     os.close(fd)
     partial = archive.with_suffix(f".{os.getpid()}.tmp")
 
-    def finish() -> None:
-        # Only a complete archive gets the final name, so no reader maps a partial one.
+    def finish(exited_cleanly: bool) -> None:
+        # Only a complete archive (its JVM exited normally) gets the final name, so no
+        # reader maps a partial one.
         try:
-            if partial.exists() and partial.stat().st_size > 0:
+            if exited_cleanly and partial.exists() and partial.stat().st_size > 0:
                 os.replace(partial, archive)
         finally:
             partial.unlink(missing_ok=True)
@@ -154,20 +158,21 @@ def _cds_options(archive: Path | None) -> tuple[str, Callable[[], None] | None]:
     return f"-XX:ArchiveClassesAtExit={partial} {CDS_QUIET}", finish
 
 
-def _finish_at_exit(spark, finish: Callable[[], None]) -> None:
+def _finish_at_exit(spark, finish: Callable[[bool], None]) -> None:
     """At interpreter exit: stop Spark, let the JVM exit (it writes the archive then),
-    and publish the archive."""
+    and publish the archive if the JVM exited normally."""
 
     def at_exit() -> None:
+        exited_cleanly = False
         try:
             spark.stop()
             proc = getattr(spark.sparkContext._gateway, "proc", None)
             if proc is not None:
                 proc.stdin.close()  # the gateway JVM exits when its stdin closes
-                proc.wait(timeout=120)
+                exited_cleanly = proc.wait(timeout=120) == 0
         except Exception:  # best effort: without the archive Spark is only slower
             pass
-        finish()
+        finish(exited_cleanly)
 
     atexit.register(at_exit)
 
