@@ -82,7 +82,7 @@ pr-check: $(VENV)/.installed-dev ## check a dbt change against BASE (default ori
 unit: $(VENV)/.installed-dev
 	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadgroup
 
-test-aws: $(VENV)/.installed-dev ## the whole demo-aws on the twin (tiny data), with its parity checks (~11 min)
+test-aws: $(VENV)/.installed-dev ## only the demo-aws tests (part of make test): demo-aws on tiny data, its parity, the next day (~8 min)
 	$(BIN)/pytest -m twin_demo
 
 docs: $(VENV)/.installed ## generate and serve the dbt docs site on http://127.0.0.1:8080 (PORT=)

@@ -67,6 +67,9 @@ class ObservedRows:
         return df.observe(observation, F.count(F.lit(1)).alias("rows"))
 
     def rows(self, name: str) -> int:
+        """The count, once an action over `name` has succeeded. Never call it after a
+        failed action: pyspark's Observation.get waits for a result that never comes
+        (the action's error has already been raised to the caller)."""
         return int(self._observed[name].get["rows"])
 
 

@@ -243,7 +243,9 @@ def cmd_pr_check(args: argparse.Namespace) -> int:
     manifest = Path(args.base_manifest).resolve() if args.base_manifest else None
     if manifest is not None and not manifest.is_file():
         raise PipelineError(f"--base-manifest {manifest} is not a file: pass a manifest.json")
-    result = pr_check.run(project, Lake.open(args.lake), args.base, manifest)
+    result = pr_check.run(
+        project, Lake.open(args.lake), args.base, manifest, athena=not args.skip_athena
+    )
     report = pr_check.render(result)
     out = Path(args.report) if args.report else project / "target" / "pr-check" / "report.md"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -337,6 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base-manifest", help="or: a production manifest.json as the base state")
     p.add_argument("--report", help="Markdown report (default: target/pr-check/report.md)")
     p.add_argument("--project-dir", help="dbt project folder (default: here, if it is one)")
+    p.add_argument("--skip-athena", action="store_true",
+                   help="leave out the build on the local AWS twin (Athena on Trino, needs "
+                        "Java 24+); reported as skipped")  # fmt: skip
     p.set_defaults(func=cmd_pr_check)
 
     p = sub.add_parser("twin", help="run the local AWS twin (moto + Trino as Athena)")

@@ -17,6 +17,18 @@ def models(manifest: dict) -> dict[str, dict]:
     return {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
 
 
+def descendants(manifest: dict, ids: set[str]) -> set[str]:
+    """Every node downstream of `ids` (unique ids), through the manifest's child map."""
+    seen: set[str] = set()
+    todo = list(ids)
+    while todo:
+        for child in manifest["child_map"].get(todo.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
 def tests_by_model(manifest: dict) -> dict[str, list[dict]]:
     """Model name -> the data tests attached to it."""
     by_model: dict[str, list[dict]] = {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,47 @@ def scoped_env(values: Mapping[str, str | None]) -> Iterator[None]:
                 os.environ[k] = v
 
 
+class _PathsOnce(list):
+    """A search path list that ignores a path it already holds: boto3 appends its own
+    data folder to the loader of every session it creates."""
+
+    def append(self, path) -> None:
+        if path not in self:
+            super().append(path)
+
+
+_shared_loaders: dict[str | None, object] = {}
+
+
+def share_botocore_loader() -> None:
+    """One botocore data loader per process, for every boto3 session dbt-athena opens.
+
+    dbt-athena creates a boto3 session for every node it runs, and each new session
+    reads and parses botocore's service models again (endpoints, Athena, Glue, S3, STS:
+    megabytes of JSON) and lists its data folders. Profiled on the local twin, that was
+    half of dbt's CPU in an Athena build. A botocore session normally shares one loader
+    between all its clients and threads; this shares it between sessions as well, so the
+    models are parsed once per process. Credentials, regions and endpoints stay per
+    session. Idempotent."""
+    import botocore.loaders
+    import botocore.session
+
+    if botocore.session.create_loader is not botocore.loaders.create_loader:
+        return  # already shared (or replaced by someone else: leave it)
+    lock = threading.Lock()
+
+    def shared_loader(search_path_string=None):
+        with lock:
+            loader = _shared_loaders.get(search_path_string)
+            if loader is None:
+                loader = botocore.loaders.create_loader(search_path_string)
+                loader._search_paths = _PathsOnce(loader.search_paths)
+                _shared_loaders[search_path_string] = loader
+            return loader
+
+    botocore.session.create_loader = shared_loader
+
+
 @dataclass(frozen=True)
 class Dbt:
     """dbt on one lake, for one project folder, target and schema prefix."""
@@ -114,6 +156,8 @@ class Dbt:
         ]
         if self.target_path is not None:
             command += ["--target-path", str(self.target_path)]
+        if self.target == "athena":
+            share_botocore_loader()
         with scoped_env(self.environment()):
             result = dbtRunner().invoke(command)
         if result.exception is not None:

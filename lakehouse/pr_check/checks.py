@@ -24,6 +24,7 @@ class Check:
     ok: bool
     summary: str
     problems: list[str] = field(default_factory=list)
+    skipped: bool = False  # not run, on request (shown as such, never as passed)
 
 
 def start_lint(project_dir: Path, files: Sequence[str]) -> Callable[[], Check]:
@@ -91,17 +92,6 @@ def build_check(summary: RunSummary) -> Check:
 ATHENA = "dbt build of the changed models on Athena (the local twin: moto + Trino)"
 
 
-def _descendants(manifest: dict, ids: set[str]) -> set[str]:
-    seen: set[str] = set()
-    todo = list(ids)
-    while todo:
-        for child in manifest["child_map"].get(todo.pop(), []):
-            if child not in seen:
-                seen.add(child)
-                todo.append(child)
-    return seen
-
-
 def athena_selection(manifest: dict, models: Sequence[str]) -> tuple[list[str], list[str]]:
     """What the Athena step builds, as dbt selectors: first the parents (everything the
     changed models and their tests read, nothing downstream of a change), then the
@@ -111,7 +101,7 @@ def athena_selection(manifest: dict, models: Sequence[str]) -> tuple[list[str], 
     changed = {
         n["unique_id"] for n in dbt_manifest.models(manifest).values() if n["name"] in models
     }
-    downstream = _descendants(manifest, changed)
+    downstream = dbt_manifest.descendants(manifest, changed)
     tests = [
         node
         for node in [*manifest["nodes"].values(), *manifest.get("unit_tests", {}).values()]
@@ -126,15 +116,17 @@ def athena_selection(manifest: dict, models: Sequence[str]) -> tuple[list[str], 
     return parents, [*models, *sorted(t["name"] for t in tests)]
 
 
-def athena_check(dbt: Dbt, models: Sequence[str], work: Path) -> Check:
+def athena_check(dbt: Dbt, models: Sequence[str], work: Path, skip: bool = False) -> Check:
     """The changed models built and tested on the local AWS twin, as dbt-athena builds
     them in production: the lake's cleaned zone is copied to the twin's S3 and
     registered in its Glue catalog, the models' parents are built first (without their
     tests), then the changed models with their data and unit tests. A twin already
-    running (`make twin`) is reused."""
+    running (`make twin`) is reused. `skip` (--skip-athena): reported as skipped."""
     from lakehouse.twin import twin
     from lakehouse.twin.lake import athena_env, publish
 
+    if skip:
+        return Check(ATHENA, True, "skipped (--skip-athena): not built on Athena", skipped=True)
     if not models:
         return Check(ATHENA, True, "no model changed")
     with twin(work / "twin") as running:

@@ -49,7 +49,8 @@ def render(result: Result) -> str:
         "|---|---|",
     ]
     for c in result.checks:
-        lines.append(f"| {'✅' if c.ok else '❌'} {c.name} | {c.summary} |")
+        mark = "⏭️" if c.skipped else "✅" if c.ok else "❌"
+        lines.append(f"| {mark} {c.name} | {c.summary} |")
     failed = [c for c in result.checks if c.problems]
     if failed:
         lines += ["", "### What to fix", ""]

@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 from lakehouse.twin.bridge import CATALOG, Translated, Unsupported, created_view, translate
 
 PAGE = 1000  # Athena's largest GetQueryResults page
+LONG_POLL = 0.5  # seconds a GetQueryExecution on a running query waits for its end
 # Athena's error categories (AthenaError.ErrorCategory).
 SYSTEM, USER, OTHER = 1, 2, 3
 TRINO_CATEGORY = {"USER_ERROR": USER, "INTERNAL_ERROR": SYSTEM, "INSUFFICIENT_RESOURCES": SYSTEM}
@@ -48,6 +49,7 @@ class Execution:
     completed: float | None = None
     trino_query_id: str | None = None
     cancel: Callable[[], None] | None = None
+    finished: threading.Event = field(default_factory=threading.Event)
 
 
 def athena_type(trino_type: str) -> tuple[str, int, int]:
@@ -119,6 +121,14 @@ class AthenaOnTrino:
     def get(self, exec_id: str) -> Execution | None:
         return self.executions.get(exec_id)
 
+    def wait(self, ex: Execution) -> None:
+        """Hold a status request on a running execution until it ends, for at most
+        LONG_POLL seconds: a client polling every 0.1 s (dbt-athena on the twin) learns
+        of the end at once and sends a few requests instead of one every 0.1 s, which
+        moto would answer in Python beside the queries' own Glue and S3 calls."""
+        if ex.state in ("QUEUED", "RUNNING"):
+            ex.finished.wait(LONG_POLL)
+
     def list_ids(self, workgroup: str, token: str | None, max_results: int | None) -> dict:
         """ListQueryExecutions: a work group's execution ids, newest first, paginated."""
         with self.lock:
@@ -139,6 +149,7 @@ class AthenaOnTrino:
         if ex is None or ex.state not in ("QUEUED", "RUNNING"):
             return
         ex.state, ex.completed = "CANCELLED", time.time()
+        ex.finished.set()
         if ex.cancel is not None:
             ex.cancel()
 
@@ -227,6 +238,7 @@ class AthenaOnTrino:
             self._fail(ex, name, message, category, getattr(exc, "error_code", None))
         finally:
             ex.completed = ex.completed or time.time()
+            ex.finished.set()
 
     def _fail(self, ex: Execution, name: str, message: str, category: int, code=None) -> None:
         if ex.state == "CANCELLED":

@@ -55,8 +55,6 @@ def register_catalog(lake: Lake) -> str:
 
 # What the dbt models read: the cleaned zone and the run log.
 FOR_DBT = (layout.CLEANED, layout.RUN_LOG)
-# Everything but the DuckDB file: the clean job can go on from there (its bookmarks).
-WHOLE_LAKE = (layout.RAW, layout.CLEANED, layout.QUARANTINE, layout.AUDIT)
 
 
 def publish(local: Lake, prefixes: tuple[str, ...] = FOR_DBT) -> Lake:

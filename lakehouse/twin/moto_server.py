@@ -265,6 +265,8 @@ def run_athena_on_trino(trino_url: str) -> None:
 
     def get_query_execution(self: AthenaResponse):
         found, error = _execution(self)
+        if found is not None:
+            bridge.wait(found)
         return error or json.dumps({"QueryExecution": bridge.execution_dict(found)})
 
     def get_query_results(self: AthenaResponse):

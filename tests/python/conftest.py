@@ -28,9 +28,13 @@ os.environ.setdefault(
 )  # ~200 orders: every file and quirk present, seconds to process
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items) -> None:
     """The twin's tests share one worker (and so one twin) under pytest-xdist, unless a
-    module names its own group (its own worker, with its own twin)."""
+    module names its own group (its own worker, with its own twin). First: xdist's own
+    hook reads the groups into the test ids, and this conftest is registered before it
+    (pluggy calls the later plugin first), so without `tryfirst` the groups set here
+    would come too late and the twin's tests would spread over every worker."""
     for item in items:
         on_twin = item.get_closest_marker("twin") or "twin" in getattr(item, "fixturenames", ())
         if on_twin and not item.get_closest_marker("xdist_group"):
@@ -135,10 +139,21 @@ def moto_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def twin():
+def twin(tmp_path_factory):
     """The local AWS twin: moto with Athena on Trino 476 (downloaded once into the user
-    cache). Started once for the session; a failure to start is a test failure."""
+    cache). Started once for the session; a failure to start is a test failure. Under
+    pytest-xdist, one worker only starts it: a second one means the twin's tests were
+    not grouped (see pytest_collection_modifyitems)."""
     from lakehouse.twin import twin as start
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        claim = shared_tmp(tmp_path_factory) / "twin-worker"
+        with exclusive(shared_tmp(tmp_path_factory) / "twin-worker.lock"):
+            holder = claim.read_text() if claim.exists() else worker
+            if holder != worker:
+                pytest.fail(f"the twin already runs in worker {holder}: its tests must share one")
+            claim.write_text(worker)
 
     with start() as running:
         yield running

@@ -1,7 +1,9 @@
 """The PR check on a real change: the project is copied into a temporary git repository
 whose `main` is the base, one staging model is changed, and `lakehouse pr-check --base
 main` runs as CI would. A good change builds exactly that model and its downstream
-models and shows the changed rows; a broken one fails with a readable report."""
+models and shows the changed rows; a broken one fails with a readable report. Those two
+also build on Athena (the session's twin); the others test the DuckDB side and pass
+`--skip-athena`."""
 
 import json
 import os
@@ -18,7 +20,7 @@ import pytest
 from lakehouse import dbt_manifest
 from tests.python.conftest import PROJECT_DIR, copy_of, run_cli
 
-pytestmark = [pytest.mark.e2e, pytest.mark.twin]
+pytestmark = [pytest.mark.e2e]
 
 MODEL = "models/staging/olist/stg_olist__customers.sql"
 GIT = ["git", "-c", "user.name=ci", "-c", "user.email=ci@example.invalid"]
@@ -61,7 +63,7 @@ def _change(repo, edit) -> None:
     path.write_text(changed)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def _on_the_session_twin(twin, monkeypatch):
     """The PR check's Athena step builds on the session's twin (it reuses a running
     one), not on one started per check."""
@@ -69,8 +71,9 @@ def _on_the_session_twin(twin, monkeypatch):
         monkeypatch.setenv(key, value)
 
 
-def _pr_check(repo, lake):
-    proc = run_cli("--lake", str(lake), "pr-check", "--base", "main", cwd=repo)
+def _pr_check(repo, lake, athena: bool = False):
+    skip = [] if athena else ["--skip-athena"]
+    proc = run_cli("--lake", str(lake), "pr-check", "--base", "main", *skip, cwd=repo)
     report = (repo / "target" / "pr-check" / "report.md").read_text()
     return proc, report
 
@@ -84,27 +87,20 @@ def _built_models(repo) -> set[str]:
     }
 
 
-def _descendants(manifest: dict, unique_id: str) -> set[str]:
-    seen, todo = set(), [unique_id]
-    while todo:
-        for child in manifest["child_map"].get(todo.pop(), []):
-            if child not in seen:
-                seen.add(child)
-                todo.append(child)
-    return {c.split(".")[-1] for c in seen if c.startswith("model.")}
-
-
+@pytest.mark.twin
+@pytest.mark.usefixtures("_on_the_session_twin")
 def test_a_change_builds_its_downstream_and_shows_the_changed_rows(repo, lake):
     _change(repo, lambda sql: sql.replace("        customer_city,\n", "        upper(customer_city) as customer_city,\n"))  # fmt: skip
-    proc, report = _pr_check(repo, lake)
+    proc, report = _pr_check(repo, lake, athena=True)
     assert proc.returncode == 0, report + proc.stderr[-3000:]
     assert report.startswith("## dbt PR check: ✅ passed")
 
     # Exactly the changed model and everything downstream of it were built.
     manifest = dbt_manifest.load(repo / "target/pr-check/pr/manifest.json")
-    expected = {"stg_olist__customers"} | _descendants(
-        manifest, "model.ecom_lakehouse.stg_olist__customers"
-    )
+    downstream = dbt_manifest.descendants(manifest, {"model.ecom_lakehouse.stg_olist__customers"})
+    expected = {"stg_olist__customers"} | {
+        c.split(".")[-1] for c in downstream if c.startswith("model.")
+    }
     assert _built_models(repo) == expected
     assert {"dim_customer", "fct_orders"} <= expected
     assert "fct_payments" not in expected and "stg_olist__orders" not in expected
@@ -141,6 +137,8 @@ def test_a_change_builds_its_downstream_and_shows_the_changed_rows(repo, lake):
     assert view["Table"]["TableType"] == "VIRTUAL_VIEW"  # staging models are views
 
 
+@pytest.mark.twin
+@pytest.mark.usefixtures("_on_the_session_twin")
 def test_a_broken_change_fails_with_a_readable_report(repo, lake):
     def break_it(sql: str) -> str:
         sql = sql.replace("    select\n        customer_id,", "    SELECT\n        customer_unique_id as customer_id,")  # fmt: skip
@@ -149,7 +147,7 @@ def test_a_broken_change_fails_with_a_readable_report(repo, lake):
         )
 
     _change(repo, break_it)
-    proc, report = _pr_check(repo, lake)
+    proc, report = _pr_check(repo, lake, athena=True)
     assert proc.returncode == 1, report
     assert report.startswith("## dbt PR check: ❌ failed")
     lines = report.splitlines()
@@ -179,6 +177,7 @@ def test_no_change_builds_nothing(repo, lake):
     proc, report = _pr_check(repo, lake)
     assert proc.returncode == 0, report + proc.stderr[-3000:]
     assert "No model changed." in report
+    assert "| ⏭️ dbt build of the changed models on Athena" in report  # --skip-athena
     assert not (repo / "target/pr-check/pr/run_results.json").exists() or not _built_models(repo)
     assert "Data diff" not in report
 
@@ -201,6 +200,7 @@ def test_a_production_manifest_can_be_the_base(repo, lake, tmp_path):
     proc = run_cli(
         *("--lake", str(lake), "pr-check"),
         *("--base-manifest", str(tmp_path / "prod" / "manifest.json")),
+        "--skip-athena",
         cwd=repo,
     )
     report = (repo / "target" / "pr-check" / "report.md").read_text()

@@ -317,3 +317,51 @@ def test_a_running_twin_is_attached_not_started(twin, monkeypatch):
     import urllib.request
 
     assert b'"starting":false' in urllib.request.urlopen(f"{twin.trino}/v1/info").read()
+
+
+def test_a_status_request_waits_for_the_end_of_a_short_query(aws, schema):
+    """GetQueryExecution on a running query is held until it ends (at most LONG_POLL
+    seconds): one status request sees a sub-second query finished, where a client
+    polling every 0.1 s would otherwise send a request per tenth of a second."""
+    from lakehouse.twin.athena_bridge import LONG_POLL
+
+    athena = aws["athena"]
+    started = athena.start_query_execution(
+        QueryString="select count(*) from (values 1, 2, 3) as t(x)",
+        QueryExecutionContext={"Catalog": "awsdatacatalog", "Database": schema},
+        ResultConfiguration={"OutputLocation": "s3://twin-lake/athena-results/"},
+    )
+    polls, began = 0, time.perf_counter()
+    while True:
+        polls += 1
+        state = athena.get_query_execution(QueryExecutionId=started["QueryExecutionId"])[
+            "QueryExecution"
+        ]["Status"]["State"]
+        if state not in ("QUEUED", "RUNNING"):
+            break
+    assert state == "SUCCEEDED"
+    # Each request returned at the end or after LONG_POLL: never a busy loop.
+    assert polls <= 1 + (time.perf_counter() - began) / LONG_POLL
+
+
+def test_dbt_athenas_boto3_sessions_share_one_model_loader(twin):
+    """dbt-athena opens a boto3 session per node; the dbt runner makes them share one
+    botocore loader, so the service models are parsed once per process. Each session
+    keeps its own region and credentials, and its clients still answer."""
+    import boto3
+
+    from lakehouse.dbt_runner import share_botocore_loader
+
+    share_botocore_loader()
+    share_botocore_loader()  # idempotent
+    keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    first = boto3.session.Session(region_name="us-east-1", **keys)
+    second = boto3.session.Session(region_name="eu-west-1", **keys)
+    loader = first._session.get_component("data_loader")
+    assert second._session.get_component("data_loader") is loader
+    # boto3 adds its data folder to the loader of each session it creates: once here.
+    assert len(loader.search_paths) == len(set(loader.search_paths))
+    for session, region in ((first, "us-east-1"), (second, "eu-west-1")):
+        glue = session.client("glue", endpoint_url=twin.moto)
+        assert glue.meta.region_name == region
+        assert "DatabaseList" in glue.get_databases()
