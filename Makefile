@@ -13,7 +13,7 @@ PORT ?= 8080
 # spread over both; 2 fits the 2-core CI machine.
 TEST_WORKERS ?= 2
 .DEFAULT_GOAL := help
-.PHONY: help demo demo-aws twin test test-aws lint format unit docs dashboard bench bench-aws clean check-python glue-package browser pr-check
+.PHONY: help demo demo-aws deploy-local twin test test-aws lint format unit docs dashboard bench bench-aws clean check-python glue-package browser pr-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ demo: $(VENV)/.installed ## the whole pipeline on generated data (SCALE=0.01)
 demo-aws: $(VENV)/.installed-dev ## the pipeline on the local AWS twin (moto + Trino), compared with DuckDB
 	$(BIN)/lakehouse demo-aws --scale $(SCALE)
 
+deploy-local: $(VENV)/.installed-dev ## deploy every CloudFormation stack to moto, check each resource, run the state machine
+	$(BIN)/lakehouse deploy-local
+
 twin: $(VENV)/.installed-dev ## run the local AWS twin until Ctrl+C (prints its environment)
 	$(BIN)/lakehouse twin
 
@@ -63,8 +66,9 @@ browser:
 	  fi; \
 	fi
 
-# Every pre-commit hook on every tracked file: hygiene, ruff, sqlfluff, workflow schema.
-lint: $(VENV)/.installed-dev ## the pre-commit hooks on every file (ruff, sqlfluff, ...)
+# Every pre-commit hook on every tracked file: hygiene, ruff, sqlfluff, workflow schema,
+# cfn-lint and checkov on the CloudFormation templates (checkov in its own environment).
+lint: $(VENV)/.installed-dev ## the pre-commit hooks on every file (ruff, sqlfluff, cfn-lint, checkov, ...)
 	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 format: $(VENV)/.installed-dev ## apply ruff format and sqlfluff fix

@@ -42,8 +42,11 @@ def events(
     customers: list[Customer],
     product_ids: list[str],
     n_sessions_extra: int,
+    window: tuple[datetime, datetime] = (datetime(2016, 9, 4), datetime(2018, 10, 17)),
+    id_prefix: str = "ev_",
 ) -> list[Event]:
-    """Sessions aligned with the orders, plus `n_sessions_extra` that do not convert."""
+    """Sessions aligned with the orders, plus `n_sessions_extra` that do not convert,
+    ending within `window`. Event ids are `id_prefix` and a sequence number."""
     by_customer = {c.customer_id: c for c in customers}
     pick_source = weighted(rng, TRAFFIC_SOURCE_WEIGHTS)
     pick_device = weighted(rng, DEVICE_WEIGHTS)
@@ -52,7 +55,7 @@ def events(
     def emit(session: str, cust, etype: str, at: datetime, pid, oid, device, source, auth):
         out.append(
             Event(
-                event_id=f"ev_{len(out) + 1:09d}",
+                event_id=f"{id_prefix}{len(out) + 1:09d}",
                 session_id=session,
                 customer_id=cust.customer_id if cust and auth else None,
                 event_type=etype,
@@ -95,10 +98,10 @@ def events(
             source = pick_source()
         purchased = datetime.fromisoformat(order.order_purchase_timestamp)
         session(by_customer[order.customer_id], purchased, 5, order.order_id, source)
-    start = datetime(2016, 9, 4)
-    span = int((datetime(2018, 10, 17) - start).total_seconds())
+    start = window[0]
+    span = int((window[1] - start).total_seconds())
     for _ in range(n_sessions_extra):
-        cust = rng.choice(customers) if rng.random() < 0.6 else None
+        cust = rng.choice(customers) if customers and rng.random() < 0.6 else None
         depth = rng.choices((1, 2, 3, 4), (30, 45, 17, 8))[0]
         end = start + timedelta(seconds=rng.randint(3600, span))
         session(cust, end, depth, None, pick_source())
@@ -131,7 +134,7 @@ def write_stream(folder: Path, rows: list[Event], seed: int) -> int:
         token = f"{zlib.crc32(f'{seed}-{hour}'.encode()):08x}-0000-4000-8000-{int(h):012d}"
         name = f"ecom-clickstream-1-{y}-{mo}-{d}-{h}-00-00-{token}.gz"
         lines = [
-            json.dumps(_stream_record(e), separators=(",", ":"), ensure_ascii=False)
+            json.dumps(stream_record(e), separators=(",", ":"), ensure_ascii=False)
             for e in hour_rows
         ]
         # mtime=0 keeps the gzip bytes deterministic.
@@ -141,7 +144,19 @@ def write_stream(folder: Path, rows: list[Event], seed: int) -> int:
     return n
 
 
-def _stream_record(e: Event) -> dict:
+def live_records(rng: random.Random, now: datetime, sessions: int) -> list[dict]:
+    """Website traffic of the last `sessions` visits before `now` (UTC), as the producer
+    sends it to Kinesis: anonymous sessions that browse the catalogue and do not buy
+    (purchases belong to orders, which come from the marketplace's export). Event ids are
+    unique across calls (a random prefix)."""
+    products = [f"{rng.getrandbits(128):032x}" for _ in range(max(10, sessions))]
+    token = f"ev_{rng.getrandbits(64):016x}_"
+    rows = events(rng, [], [], products, sessions, (now - timedelta(hours=2), now), token)
+    rows.sort(key=lambda e: (e.event_ts, e.event_id))
+    return [stream_record(e) for e in rows]
+
+
+def stream_record(e: Event) -> dict:
     """One event as the website's producer sends it to Kinesis (see the contract's
     STREAM_COLUMNS)."""
     return {

@@ -14,6 +14,8 @@
     lakehouse pr-check --base origin/main       lint, build, test and diff a dbt change
     lakehouse lint-sql [FILES]                   sqlfluff with the dbt templater
     lakehouse twin                               the local AWS twin until Ctrl+C
+    lakehouse deploy-local                       every CloudFormation stack on moto, checked
+    lakehouse deploy --stack-prefix NAME         the stacks on AWS through change sets
 
 Expected failures (bad input, missing Java, a wrong header) print one line starting
 with `error:` and exit 2; anything else is a bug and keeps its traceback.
@@ -230,6 +232,35 @@ def _project_dir(value: str | None) -> Path:
     return Path.cwd() if (Path.cwd() / "dbt_project.yml").exists() else PROJECT_DIR
 
 
+def cmd_deploy_local(args: argparse.Namespace) -> int:
+    from lakehouse.deploy.local import deploy_all, moto_clients
+    from lakehouse.deploy.report import show_local
+
+    console.rule("[bold]deploy every stack to moto (started here, stopped at the end)")
+    with moto_clients() as (clients, endpoint):
+        done = deploy_all(clients, endpoint, args.stack_prefix, args.environment, Path(args.out))
+    return 0 if show_local(done) else 1
+
+
+def cmd_deploy(args: argparse.Namespace) -> None:
+    from lakehouse.deploy import aws
+    from lakehouse.deploy.artifacts import git_version
+    from lakehouse.deploy.report import show_stack
+
+    aws.deploy(
+        aws.clients_for(args.region),
+        args.stack_prefix,
+        args.environment,
+        args.artifacts_version or git_version(),
+        Path(args.out),
+        parameters=aws.parse_parameters(args.parameter),
+        role_arn=args.role_arn,
+        with_github_deploy=args.with_github_deploy,
+        execute=not args.no_execute,
+        on_stack=show_stack,
+    )
+
+
 def cmd_lint_sql(args: argparse.Namespace) -> int:
     from lakehouse.sql_lint import lint
 
@@ -346,6 +377,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("twin", help="run the local AWS twin (moto + Trino as Athena)")
     p.set_defaults(func=cmd_twin)
+
+    for name in ("deploy-local", "deploy"):
+        p = sub.add_parser(name, help="every stack on moto, checked" if name == "deploy-local"
+                           else "deploy the stacks to AWS through change sets")  # fmt: skip
+        p.add_argument("--stack-prefix", default="ecom-lakehouse", help="NamePrefix of all")
+        p.add_argument("--environment", default="dev", choices=("dev", "staging", "prod"))
+        p.add_argument("--out", default="dist/deploy", help="where the artefacts are built")
+    sub.choices["deploy-local"].set_defaults(func=cmd_deploy_local)
+    p.add_argument("--region", help="must match your AWS configuration's region when it has one")
+    p.add_argument("--parameter", action="append", default=[], metavar="STACK.NAME=VALUE",
+                   help="a template parameter, e.g. pipeline.AlertEmail=you@example.com")  # fmt: skip
+    p.add_argument("--role-arn", help="the role CloudFormation acts with (github-deploy output)")
+    p.add_argument("--artifacts-version", help="artefacts folder (default: the git commit)")
+    p.add_argument("--with-github-deploy", action="store_true", help="also the OIDC stack")
+    p.add_argument("--no-execute", action="store_true", help="show the change sets only")
+    p.set_defaults(func=cmd_deploy)
 
     p = sub.add_parser("docs", help="generate (and optionally serve) the dbt docs site")
     p.add_argument("--serve", action="store_true")

@@ -61,6 +61,8 @@ def moto_server(
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
+    # moto's Step Functions calls the other services of the same server on this port.
+    env["MOTO_PORT"] = str(port)
     if trino_url:
         env["LAKEHOUSE_TWIN_TRINO_URL"] = trino_url
     with tempfile.TemporaryFile() as log:

@@ -11,6 +11,9 @@
   Trino (requests signed with its key) as `bridge.as_trino_reads_it` says, and a view
   created through Athena gets its real columns in Glue, as on Athena.
 
+- `moto_fixes`: where moto's CloudFormation, S3 policies, Step Functions or change sets
+  answer what AWS would not, for the deployment (`lakehouse.deploy.local`).
+
 Everything else is moto as installed (pinned in pyproject.toml).
 """
 
@@ -25,6 +28,8 @@ from typing import Any
 from moto.athena.responses import AthenaResponse
 from moto.core.responses import ActionResult
 from moto.glue.responses import GlueResponse
+
+from lakehouse.twin import moto_fixes
 
 _STATS: dict[tuple, dict[str, Any]] = {}
 _STATS_LOCK = threading.Lock()
@@ -372,6 +377,7 @@ def main(argv: list[str] | None = None) -> None:
     speed_up_moto()
     name_missing_apis()
     add_glue_column_statistics()
+    moto_fixes.apply()
     if os.environ.get("LAKEHOUSE_TWIN_TRINO_URL"):
         run_athena_on_trino(os.environ["LAKEHOUSE_TWIN_TRINO_URL"])
     moto_main(argv if argv is not None else sys.argv[1:])
