@@ -233,12 +233,16 @@ def _project_dir(value: str | None) -> Path:
 
 
 def cmd_deploy_local(args: argparse.Namespace) -> int:
+    from lakehouse.deploy.aws import parse_parameters
     from lakehouse.deploy.local import deploy_all, moto_clients
     from lakehouse.deploy.report import show_local
 
+    extra = parse_parameters(args.parameter)
     console.rule("[bold]deploy every stack to moto (started here, stopped at the end)")
     with moto_clients() as (clients, endpoint):
-        done = deploy_all(clients, endpoint, args.stack_prefix, args.environment, Path(args.out))
+        done = deploy_all(
+            clients, endpoint, args.stack_prefix, args.environment, Path(args.out), extra
+        )
     return 0 if show_local(done) else 1
 
 
@@ -247,18 +251,11 @@ def cmd_deploy(args: argparse.Namespace) -> None:
     from lakehouse.deploy.artifacts import git_version
     from lakehouse.deploy.report import show_stack
 
-    aws.deploy(
-        aws.clients_for(args.region),
-        args.stack_prefix,
-        args.environment,
-        args.artifacts_version or git_version(),
-        Path(args.out),
-        parameters=aws.parse_parameters(args.parameter),
-        role_arn=args.role_arn,
-        with_github_deploy=args.with_github_deploy,
-        execute=not args.no_execute,
-        on_stack=show_stack,
-    )
+    aws.deploy(aws.clients_for(args.region), args.stack_prefix, args.environment,
+               args.artifacts_version or git_version(), Path(args.out),
+               parameters=aws.parse_parameters(args.parameter), role_arn=args.role_arn,
+               with_github_deploy=args.with_github_deploy, execute=not args.no_execute,
+               on_stack=show_stack)  # fmt: skip
 
 
 def cmd_lint_sql(args: argparse.Namespace) -> int:
@@ -384,10 +381,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--stack-prefix", default="ecom-lakehouse", help="NamePrefix of all")
         p.add_argument("--environment", default="dev", choices=("dev", "staging", "prod"))
         p.add_argument("--out", default="dist/deploy", help="where the artefacts are built")
+        p.add_argument("--parameter", action="append", default=[], metavar="STACK.NAME=VALUE",
+                       help="a template parameter, e.g. pipeline.AlertEmail=you@example.com")  # fmt: skip
     sub.choices["deploy-local"].set_defaults(func=cmd_deploy_local)
     p.add_argument("--region", help="must match your AWS configuration's region when it has one")
-    p.add_argument("--parameter", action="append", default=[], metavar="STACK.NAME=VALUE",
-                   help="a template parameter, e.g. pipeline.AlertEmail=you@example.com")  # fmt: skip
     p.add_argument("--role-arn", help="the role CloudFormation acts with (github-deploy output)")
     p.add_argument("--artifacts-version", help="artefacts folder (default: the git commit)")
     p.add_argument("--with-github-deploy", action="store_true", help="also the OIDC stack")

@@ -166,12 +166,19 @@ def _topic_policy_actual(c: Clients, topics: str) -> dict:
 
 
 def _topic_expected(p: dict) -> dict:
-    return {"TopicName": p["TopicName"], "KmsMasterKeyId": p["KmsMasterKeyId"]}
+    subscriptions = [{"Protocol": s["Protocol"], "Endpoint": s["Endpoint"]}
+                     for s in p.get("Subscription", [])]  # fmt: skip
+    return {"TopicName": p["TopicName"], "KmsMasterKeyId": p["KmsMasterKeyId"],
+            "Subscriptions": subscriptions}  # fmt: skip
 
 
 def _topic_actual(c: Clients, arn: str) -> dict:
-    attributes = c("sns").get_topic_attributes(TopicArn=arn)["Attributes"]
-    return {"TopicName": arn.rsplit(":", 1)[1], "KmsMasterKeyId": attributes.get("KmsMasterKeyId")}
+    sns = c("sns")
+    attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+    listed = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+    return {"TopicName": arn.rsplit(":", 1)[1], "KmsMasterKeyId": attributes.get("KmsMasterKeyId"),
+            "Subscriptions": [{"Protocol": s["Protocol"], "Endpoint": s["Endpoint"]}
+                              for s in listed]}  # fmt: skip
 
 
 def _topic_settle(c: Clients, arn: str, p: dict) -> None:

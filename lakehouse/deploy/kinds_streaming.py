@@ -8,13 +8,16 @@ from lakehouse.deploy.kind import Clients, Kind
 
 # ---- Streaming --------------------------------------------------------------------------
 def _stream_expected(p: dict) -> dict:
-    return {
+    want = {
         "StreamName": p["Name"],
         "RetentionPeriodHours": int(p["RetentionPeriodHours"]),
         "StreamModeDetails": p["StreamModeDetails"],
         "EncryptionType": p["StreamEncryption"]["EncryptionType"],
         "KeyId": p["StreamEncryption"]["KeyId"],
     }
+    if "ShardCount" in p:  # provisioned
+        want["OpenShardCount"] = int(p["ShardCount"])
+    return want
 
 
 def _stream_actual(c: Clients, name: str) -> dict:

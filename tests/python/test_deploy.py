@@ -72,6 +72,25 @@ def test_deploy_local_verifies_every_resource_and_runs_the_daily_state_machine(d
     assert len(builds["ids"]) == 1
 
 
+def test_make_deploy_local_with_other_parameters_ends_with_every_resource_verified(tmp_path):
+    """The command `make deploy-local` runs, with the templates' other branches: an
+    on-demand stream, an alert e-mail subscription, an account that has the OIDC
+    provider already (the resource's condition leaves it out)."""
+    result = run_cli(
+        "deploy-local", "--stack-prefix", "alt", "--environment", "staging",
+        "--out", str(tmp_path), "--parameter", "streaming.StreamMode=ON_DEMAND",
+        "--parameter", "pipeline.AlertEmail=data-team@example.com",
+        "--parameter", "github-deploy.CreateOidcProvider=false",
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    n = len(_template_resources()) - 1  # without the OIDC provider
+    lines = result.stdout.strip().splitlines()
+    assert lines[-1] == f"deployed on moto: {n}/{n} resources verified"
+    assert any(line.startswith("state machine execution: SUCCEEDED") for line in lines)
+    assert "GitHubOidcProvider" not in result.stdout
+
+
 def test_the_deployed_code_is_where_the_templates_point_and_imports_alone(deployed, tmp_path):
     clients, _ = deployed
     s3 = clients("s3")
@@ -128,8 +147,9 @@ def test_a_failed_step_sends_the_alert_and_fails_the_execution(deployed):
     topic = "arn:aws:sns:us-east-1:123456789012:ecom-lakehouse-dev-alerts"
     queue = sqs.create_queue(QueueName="alert-inbox")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
-    sns.subscribe(TopicArn=topic, Protocol="sqs",
-                  Endpoint=queue_arn["Attributes"]["QueueArn"])  # fmt: skip
+    subscription = sns.subscribe(
+        TopicArn=topic, Protocol="sqs", Endpoint=queue_arn["Attributes"]["QueueArn"]
+    )["SubscriptionArn"]
     machine = next(r.physical for r in done.resources if r.logical == "DailyStateMachine")
     codebuild = clients("codebuild")
     project = codebuild.batch_get_projects(names=["ecom-lakehouse-dev-dbt-build"])["projects"][0]
@@ -137,6 +157,7 @@ def test_a_failed_step_sends_the_alert_and_fails_the_execution(deployed):
     try:
         run = local.run_state_machine(clients, machine)
     finally:
+        sns.unsubscribe(SubscriptionArn=subscription)
         codebuild.create_project(**{k: project[k] for k in (
             "name", "description", "source", "artifacts", "environment", "serviceRole",
             "timeoutInMinutes", "logsConfig")})  # fmt: skip
@@ -146,6 +167,7 @@ def test_a_failed_step_sends_the_alert_and_fails_the_execution(deployed):
     alert = json.loads(received[0]["Body"])
     assert alert["Subject"] == "ecom-lakehouse-dev: the daily run failed"
     assert "ecom-lakehouse-dev-dbt-build" in alert["Message"]  # the error names the step's target
+    assert [r.logical for r in done.check() if r.problems] == []  # all put back
 
 
 def test_lakehouse_deploy_goes_through_change_sets(tmp_path):

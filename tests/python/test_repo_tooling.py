@@ -60,7 +60,7 @@ def test_workflows_run_commands_that_exist():
                         sub = next(w for w in words[1:] if not w.startswith("-") and "://" not in w and "$" not in w)  # fmt: skip
                         assert sub in commands, f"{path.name}: lakehouse {sub}"
                         seen.add(f"lakehouse {sub}")
-    assert {"make demo", "make pr-check", "lakehouse transform", "lakehouse package-glue"} <= seen
+    assert {"make demo", "make pr-check", "lakehouse deploy"} <= seen
 
 
 def test_ci_runs_the_readme_test_command():
@@ -80,7 +80,12 @@ def test_deploy_assumes_a_role_through_oidc_and_stores_no_keys():
     assert creds and "role-to-assume" in creds[0]["with"]
     assert "aws-access-key-id" not in text and "secrets.AWS" not in text
     runs = " ".join(s.get("run", "") for s in steps)
-    assert "transform --target athena" in runs and "package-glue" in runs
+    # The stacks through change sets, CloudFormation acting with its own role, then one
+    # run of the daily state machine; the dbt build itself is the pipeline stack's.
+    assert "lakehouse deploy --stack-prefix" in runs and "--role-arn" in runs
+    assert "stepfunctions start-execution" in runs
+    pipeline = (PROJECT_DIR / "infra/cloudformation/pipeline.yaml").read_text()
+    assert "transform --target athena" in pipeline and "catalog --register" in pipeline
 
 
 def test_pr_check_workflow_compares_with_the_base_branch():
