@@ -31,6 +31,42 @@ def _template_resources() -> list[tuple[str, str, str]]:
             for logical, r in load(s.template)["Resources"].items()]  # fmt: skip
 
 
+# Actions AWS offers no resource scope for: the only ones a role may allow on "*".
+WITHOUT_RESOURCE_SCOPE = {
+    "cloudformation:ListExports", "cloudformation:DescribeStacks",
+    "cloudformation:ValidateTemplate", "cloudwatch:PutMetricData", "kms:CreateKey",
+    "glue:CreateSecurityConfiguration", "glue:DeleteSecurityConfiguration",
+    "glue:GetSecurityConfiguration", "logs:DescribeLogGroups", "logs:CreateLogDelivery",
+    "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
+    "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+}  # fmt: skip
+
+
+def test_every_role_names_its_actions_and_scopes_its_resources():
+    roles = 0
+    for part, logical, kind in _template_resources():
+        if kind != "AWS::IAM::Role":
+            continue
+        roles += 1
+        stack = next(s for s in STACKS if s.part == part)
+        role = load(stack.template)["Resources"][logical]["Properties"]
+        for policy in role["Policies"]:
+            for statement in policy["PolicyDocument"]["Statement"]:
+                actions = statement["Action"]
+                actions = [actions] if isinstance(actions, str) else actions
+                where = f"{part}/{logical}/{statement.get('Sid', '?')}"
+                assert statement["Effect"] == "Allow", where
+                assert not [a for a in actions if "*" in a], f"{where}: a wildcard action"
+                if statement["Resource"] == "*":
+                    assert set(actions) <= WITHOUT_RESOURCE_SCOPE, f"{where}: Resource *"
+        # Every role is assumed by one service or one federated identity, not by anyone.
+        (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+        assert set(trust["Principal"]) <= {"Service", "Federated"}, logical
+    assert roles == 9
+
+
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory):
     with local.moto_clients() as (clients, endpoint):
