@@ -24,7 +24,7 @@ from glue_etl.io import path_exists, read_csv, read_stream_files, write_parquet
 from glue_etl.merge import merge_into_cleaned
 from glue_etl.plan import Plan, RawFiles, plan_entity
 from glue_etl.transforms import clean, cleaned_schema, flatten_stream
-from lakecore import layout, manifest
+from lakecore import layout, lock, manifest
 from lakecore.contract import DATASETS, Dataset
 from lakecore.errors import PipelineError
 from lakecore.lake import Lake
@@ -147,7 +147,19 @@ def run(
     full_refresh: bool = False,
 ) -> list[audit.RunLogRow]:
     """Clean the entities (None: every entity with landed files), append the run log,
-    and fail if any entity does not balance."""
+    and fail if any entity does not balance. Holds the lake's lock (`lakecore.lock`):
+    one run at a time per lake."""
+    with lock.hold(lake, "clean"):
+        return _run(spark, lake, entities, progress, full_refresh)
+
+
+def _run(
+    spark: SparkSession,
+    lake: Lake,
+    entities: Sequence[str] | None,
+    progress: Callable[[audit.RunLogRow], None] | None,
+    full_refresh: bool,
+) -> list[audit.RunLogRow]:
     raw_keys = lake.raw_keys()
     if entities is None:
         entities = [e for e, ds in DATASETS.items() if RawFiles.of(ds, raw_keys).all]

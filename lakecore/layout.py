@@ -12,6 +12,7 @@ of dbt_project.yml; a test checks that they agree).
   _audit/manifests/_index/<time>-<sha256[:8]>.jsonl     the landed manifests of one run
   _audit/state/<entity>.json                            the cleaning job's bookmark
   _audit/run_log/<run_id>.jsonl                         one cleaning run's reconciliation
+  _audit/lock                                           who is writing the lake (lakecore.lock)
   warehouse.duckdb                                      the local curated zone (DuckDB)
   curated/<schema>/<model>/<unique id>/                 the curated zone on S3 (Athena's
                                                         tables, dbt-athena's naming)
@@ -29,6 +30,7 @@ MANIFESTS = f"{AUDIT}/manifests"
 MANIFEST_INDEX = f"{MANIFESTS}/_index"
 STATE = f"{AUDIT}/state"
 RUN_LOG = f"{AUDIT}/run_log"
+LOCK = f"{AUDIT}/lock"
 WAREHOUSE = "warehouse.duckdb"
 CURATED = "curated"
 

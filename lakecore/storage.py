@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -177,6 +178,59 @@ class S3Store:
 
     def uri(self, key: str) -> str:
         return f"s3://{self.bucket}/{self._key(key)}"
+
+    # Conditional writes (S3's If-None-Match / If-Match), for the lake's lock.
+    def put_text_if(
+        self, key: str, text: str, if_none_match: bool = False, if_match: str | None = None
+    ) -> str | None:
+        """Write only if the object is absent (`if_none_match`) or still has ETag
+        `if_match`; returns the new ETag, or None when the condition did not hold."""
+        from botocore.exceptions import ClientError
+
+        conditions = {"IfNoneMatch": "*"} if if_none_match else {"IfMatch": if_match}
+        with self._s3_call(key):
+            try:
+                answer = self._s3.put_object(
+                    Bucket=self.bucket, Key=self._key(key), Body=text.encode(), **conditions
+                )
+            except ClientError as exc:
+                if _precondition(exc):
+                    return None
+                raise
+        return answer["ETag"]
+
+    def head_with_time(self, key: str) -> tuple[str, datetime, datetime] | None:
+        """(ETag, LastModified, S3's own time now) of an object, None when absent."""
+        from email.utils import parsedate_to_datetime
+
+        from botocore.exceptions import ClientError
+
+        try:
+            answer = self._s3.head_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+        server_now = parsedate_to_datetime(answer["ResponseMetadata"]["HTTPHeaders"]["date"])
+        return answer["ETag"], answer["LastModified"], server_now
+
+    def delete_if(self, key: str, etag: str) -> bool:
+        """Delete the object only while it still has ETag `etag`."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self._s3.delete_object(Bucket=self.bucket, Key=self._key(key), IfMatch=etag)
+        except ClientError as exc:
+            if _precondition(exc):
+                return False
+            raise
+        return True
+
+
+def _precondition(exc) -> bool:
+    """An S3 refusal because a condition did not hold (412, or 409 for a concurrent one)."""
+    code = exc.response.get("Error", {}).get("Code")
+    return code in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409")
 
 
 def copy_prefix(source: Store, dest: Store, prefix: str) -> int:

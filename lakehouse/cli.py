@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from lakecore import lock
 from lakecore.errors import PipelineError
 from lakecore.lake import Lake
 from lakehouse import PROJECT_DIR, stages
@@ -59,20 +60,19 @@ def cmd_demo(args: argparse.Namespace) -> None:
     report = RunReport()
     generated = Path(args.generated) / f"scale={args.scale}-seed={args.seed}"
     builds = []
-    report.timed("generate", lambda: stages.generate(generated, args.scale, args.seed))
-    report.timed("ingest", lambda: stages.ingest(generated, lake))
-    report.timed(
-        "clean (Spark local)",
-        lambda: stages.clean(lake, _entities(args.entities), args.full_refresh),
-    )
-    report.timed("dbt source freshness", lambda: stages.freshness(dbt))
 
     def transform() -> str:
         builds.append(stages.transform(dbt))
         return stages.built(builds[-1])
 
-    report.timed("dbt build (DuckDB)", transform)
-    report.timed("dbt docs generate", lambda: stages.docs(dbt))
+    report.timed("generate", lambda: stages.generate(generated, args.scale, args.seed))
+    with lock.hold(lake, "demo"):  # one run at a time per lake, for every stage
+        report.timed("ingest", lambda: stages.ingest(generated, lake))
+        report.timed("clean (Spark local)",
+                     lambda: stages.clean(lake, _entities(args.entities), args.full_refresh))  # fmt: skip
+        report.timed("dbt source freshness", lambda: stages.freshness(dbt))
+        report.timed("dbt build (DuckDB)", transform)
+        report.timed("dbt docs generate", lambda: stages.docs(dbt))
     stages.print_summary(report, builds[-1], lake)
 
 

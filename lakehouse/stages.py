@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from lakecore import lock
 from lakecore.errors import PipelineError
 from lakecore.lake import Lake
 from lakehouse.dbt_runner import Dbt, RunSummary, summarize
@@ -32,7 +33,7 @@ def ingest(source: Path, lake: Lake, ingest_date: date | None = None, partial: b
     from ingestion.land import ingest as land
 
     n_files = sum(1 for p in source.rglob("*") if p.is_file()) if source.is_dir() else 1
-    with bar() as progress:
+    with lock.hold(lake, "ingest"), bar() as progress:
         hooks = IngestBars(progress, n_files)
         manifests = land(
             source, lake.store, ingest_date, require_all_olist=not partial, progress=hooks
@@ -46,8 +47,6 @@ def clean(lake: Lake, entities: Sequence[str] | None, full_refresh: bool = False
     from glue_etl.pipeline import run
     from glue_etl.spark import local_spark
 
-    spark = local_spark("lakehouse-clean", lake=lake)
-
     def show(row) -> None:
         if not row.raw_files:
             console.print(f"  {row.entity:<34} no new raw files", soft_wrap=True)
@@ -58,15 +57,18 @@ def clean(lake: Lake, entities: Sequence[str] | None, full_refresh: bool = False
             soft_wrap=True,
         )
 
-    rows = run(spark, lake, entities, progress=show, full_refresh=full_refresh)
+    with lock.hold(lake, "clean"):  # a busy lake is refused before Spark starts
+        spark = local_spark("lakehouse-clean", lake=lake)
+        rows = run(spark, lake, entities, progress=show, full_refresh=full_refresh)
     fresh = sum(1 for r in rows if r.raw_files)
     mode = " (full refresh)" if full_refresh else ""
     return f"{len(rows)} entities reconciled, {fresh} with new raw files{mode}"
 
 
 def transform(dbt: Dbt, extra: Sequence[str] = ()) -> RunSummary:
-    """dbt build: seeds, models, snapshots and their tests."""
-    summary = summarize(dbt.invoke(["build", *extra]))
+    """dbt build: seeds, models, snapshots and their tests (holding the lake's lock)."""
+    with lock.hold(dbt.lake, "transform"):
+        summary = summarize(dbt.invoke(["build", *extra]))
     if not summary.success:
         raise PipelineError(
             f"dbt build failed: {summary.count('error', 'fail')} node(s) failed, "

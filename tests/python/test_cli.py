@@ -76,7 +76,8 @@ def test_clean_on_an_s3_lake_without_its_bucket_is_one_clear_line(aws_env):
     """An S3 lake whose bucket does not exist (on the twin's moto): one line naming the
     S3 location and S3's answer, not a botocore or Java traceback."""
     line = _one_error_line(run_cli("--lake", "s3://no-such-bucket/x", "clean", env=aws_env))
-    assert "s3://no-such-bucket/x/raw/" in line and "NoSuchBucket" in line
+    # The first object a writing run touches is the lake's lock.
+    assert "s3://no-such-bucket/x/_audit/lock" in line and "NoSuchBucket" in line
 
 
 def test_an_unreachable_s3_is_one_clear_line(tmp_path):
@@ -87,7 +88,7 @@ def test_an_unreachable_s3_is_one_clear_line(tmp_path):
     env = dummy_env(f"http://127.0.0.1:{free_port()}")
     env["AWS_MAX_ATTEMPTS"] = "1"
     line = _one_error_line(run_cli("--lake", "s3://bucket/x", "clean", env=env))
-    assert "s3://bucket/x/raw/" in line and "AWS_ENDPOINT_URL" in line
+    assert "s3://bucket/x/_audit/lock" in line and "AWS_ENDPOINT_URL" in line
 
 
 def test_a_lake_that_is_neither_a_folder_nor_s3(tmp_path):
