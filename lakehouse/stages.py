@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from lakecore import lock
+from lakecore import layout, lock
 from lakecore.errors import PipelineError
 from lakecore.lake import Lake
 from lakehouse.dbt_runner import Dbt, RunSummary, summarize
@@ -67,6 +67,12 @@ def clean(lake: Lake, entities: Sequence[str] | None, full_refresh: bool = False
 
 def transform(dbt: Dbt, extra: Sequence[str] = ()) -> RunSummary:
     """dbt build: seeds, models, snapshots and their tests (holding the lake's lock)."""
+    if not dbt.lake.store.list(f"{layout.CLEANED}/"):
+        raise PipelineError(
+            f"{dbt.lake.uri(layout.CLEANED)}: nothing cleaned yet, so the models have no "
+            "sources; run `lakehouse ingest --source DIR` and `lakehouse clean` first "
+            "(or `make demo`)"
+        )
     with lock.hold(dbt.lake, "transform"):
         summary = summarize(dbt.invoke(["build", *extra]))
     if not summary.success:

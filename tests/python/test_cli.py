@@ -91,6 +91,13 @@ def test_an_unreachable_s3_is_one_clear_line(tmp_path):
     assert "s3://bucket/x/_audit/lock" in line and "AWS_ENDPOINT_URL" in line
 
 
+def test_transform_on_a_lake_with_nothing_cleaned_says_what_to_run_first(tmp_path):
+    line = _one_error_line(run_cli("--lake", str(tmp_path / "empty"), "transform"))
+    assert f"{tmp_path / 'empty'}/cleaned: nothing cleaned yet" in line
+    assert "`lakehouse ingest --source DIR` and `lakehouse clean` first" in line
+    assert not (tmp_path / "empty").exists()  # refused before anything is written
+
+
 def test_a_lake_that_is_neither_a_folder_nor_s3(tmp_path):
     line = _one_error_line(run_cli("--lake", "gs://bucket/x", "clean"))
     assert "a lake is a local folder or s3://bucket/prefix" in line
