@@ -192,7 +192,7 @@ def _set_moto_config(endpoint: str, config: dict[str, Any]) -> None:
         method="POST",
         headers={"Content-Type": "application/json"},
     )
-    urllib.request.urlopen(request, timeout=10).read()
+    urllib.request.urlopen(request, timeout=10).read()  # nosec B310 # https to Maven Central or http to the twin on loopback, built here
 
 
 def run_state_machine(clients: resources.Clients, arn: str, timeout: float = 120) -> Execution:

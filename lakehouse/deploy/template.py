@@ -69,7 +69,7 @@ _Loader.add_multi_constructor("!", _tag)
 
 
 def load(path: Path) -> dict[str, Any]:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # nosec B506 # SafeLoader subclass with CloudFormation's tags only
 
 
 class ParameterError(ValueError):

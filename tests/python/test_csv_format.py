@@ -10,7 +10,9 @@ from datagen.csv_format import BARE, ID, QUOTED, TEXT, ZIP, format_value, write_
 @pytest.mark.parametrize(
     ("value", "kind", "expected"),
     [
+        # pragma: allowlist nextline secret
         ("e481f51cbdc54678b7cc49136f2d6af7", ID, "e481f51cbdc54678b7cc49136f2d6af7"),
+        # pragma: allowlist nextline secret
         ("9ef432eb6251297304e76186b10a928d", ID, '"9ef432eb6251297304e76186b10a928d"'),
         ("01037", ZIP, '"01037"'),
         ("sao paulo", BARE, "sao paulo"),

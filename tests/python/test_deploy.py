@@ -138,6 +138,7 @@ def test_the_deployed_code_is_where_the_templates_point_and_imports_alone(deploy
         FunctionName="ecom-lakehouse-dev-clickstream-generator"
     )
     assert function["Configuration"]["Handler"] == "lakehouse.stream_lambda.handler"
+    # pragma: allowlist nextline secret
     bucket = "ecom-lakehouse-dev-artifacts-123456789012"
     body = s3.get_object(Bucket=bucket, Key="lambda/current/clickstream_generator.zip")["Body"]
     archive = tmp_path / "lambda.zip"

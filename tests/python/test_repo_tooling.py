@@ -106,6 +106,9 @@ def test_pre_commit_config_is_valid_and_covers_the_linters():
     assert {"ruff-check", "ruff-format", "sqlfluff", "trailing-whitespace", "check-yaml"} <= set(
         hooks
     )
+    # The templates and the security checks.
+    assert {"cfn-lint", "checkov", "bandit", "detect-secrets", "dependency-audit"} <= set(hooks)
+    assert "--skip-download" in hooks["checkov"]["entry"]
     # The system hooks run tools that exist in the .venv this project creates.
     for hook in hooks.values():
         if hook["language"] == "system":
@@ -160,3 +163,31 @@ def test_workflow_expressions_name_real_contexts_and_steps():
                 for need in re.findall(r"\bneeds\.([\w-]+)", expr):
                     assert need in doc["jobs"], f"{path.name} {job_id}: needs.{need}"
         assert "${{" in text or path.name == "ci.yml"
+
+
+def test_cfn_lint_rejects_a_broken_template(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "Resources:\n  Lake:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+        "      VersioningConfiguration:\n        Status: Sometimes\n"
+    )
+    proc = subprocess.run([str(BIN / "cfn-lint"), str(broken)], capture_output=True, text=True)
+    assert proc.returncode != 0 and "Sometimes" in proc.stdout
+
+
+def test_the_dependency_audit_skips_with_its_reason_when_pypi_does_not_answer(monkeypatch, capsys):
+    import importlib.util
+
+    from lakehouse.twin.net import free_port
+
+    spec = importlib.util.spec_from_file_location("audit", PROJECT_DIR / ".ci/dependency_audit.py")
+    audit = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(audit)
+    monkeypatch.chdir(PROJECT_DIR)
+    monkeypatch.setattr(audit, "PROBE", f"http://127.0.0.1:{free_port()}/pypi/pip/24.0/json")
+    assert audit.main() == 0
+    line = capsys.readouterr().out.strip()
+    assert (
+        line.startswith("dependency audit: skipped: http://127.0.0.1:")
+        and "does not answer" in line
+    )
