@@ -94,6 +94,12 @@ def _delivery(source: Path) -> Iterator[dict[str, Path]]:
             if info.is_dir():
                 continue
             rel = PurePosixPath(info.filename).as_posix()
+            if rel.startswith("/") or ".." in PurePosixPath(rel).parts or "\\" in rel:
+                raise PipelineError(
+                    f"{source}: member {info.filename!r} points outside the zip's folder "
+                    "(an absolute path, '..' or a backslash); nothing was landed: "
+                    "re-create the zip from the delivery's folder"
+                )
             if not _is_delivery_file(rel) or (
                 rel.endswith(".csv") and dataset_for_file(PurePosixPath(rel).name) is None
             ):

@@ -29,6 +29,14 @@ class Lake:
             if not bucket:
                 raise PipelineError(f"--lake {root}: name a bucket, as in s3://bucket/prefix")
             normalized = root.rstrip("/")
+            parts = normalized[len("s3://") :].split("/")
+            odd = [p for p in parts[1:] if p in ("", ".", "..") or not p.isprintable()]
+            if odd or "\\" in root:
+                raise PipelineError(
+                    f"--lake {root!r}: an S3 lake's prefix is plain folder names separated "
+                    "by single '/' (no '.', '..', empty parts, backslashes or control "
+                    "characters)"
+                )
             return cls(normalized, S3Store(normalized))
         if "://" in root:
             raise PipelineError(f"--lake {root}: a lake is a local folder or s3://bucket/prefix")

@@ -98,6 +98,12 @@ def test_transform_on_a_lake_with_nothing_cleaned_says_what_to_run_first(tmp_pat
     assert not (tmp_path / "empty").exists()  # refused before anything is written
 
 
+@pytest.mark.parametrize("root", ["s3://bucket/a/../b", "s3://bucket//x", "s3://bucket/x\x07"])
+def test_an_s3_lake_prefix_with_dots_or_odd_characters_is_refused(root):
+    line = _one_error_line(run_cli("--lake", root, "clean"))
+    assert "an S3 lake's prefix is plain folder names" in line
+
+
 def test_a_lake_that_is_neither_a_folder_nor_s3(tmp_path):
     line = _one_error_line(run_cli("--lake", "gs://bucket/x", "clean"))
     assert "a lake is a local folder or s3://bucket/prefix" in line

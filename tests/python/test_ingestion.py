@@ -161,6 +161,24 @@ def test_zip_with_unexpected_member(delivery, tmp_path):
         ingest(archive, LocalStore(str(tmp_path / "lake")))
 
 
+@pytest.mark.parametrize(
+    "member",
+    ["../year=2018/month=08/day=15/hour=00/x.gz", "/tmp/year=2018/month=08/day=15/hour=00/x.gz",
+     "a/../../year=2018/month=08/day=15/hour=00/x.gz", "..\\olist_orders_dataset.csv"],
+)  # fmt: skip
+def test_a_zip_member_that_leaves_the_zip_is_refused(member, tmp_path):
+    """Zip slip: a member named to land outside the extraction folder refuses the whole
+    delivery before anything is written (there or in the lake)."""
+    archive = tmp_path / "slip.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(member, b"")
+    work = tmp_path / "work"
+    work.mkdir()
+    with pytest.raises(PipelineError, match=r"points outside the zip's folder.*nothing was landed"):
+        ingest(archive, LocalStore(str(work / "lake")))
+    assert list(tmp_path.rglob("x.gz")) == [] and not (work / "lake").exists()
+
+
 @pytest.mark.aws
 def test_lands_on_s3_through_moto(delivery, aws_env):
     import boto3
