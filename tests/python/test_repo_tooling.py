@@ -191,3 +191,17 @@ def test_the_dependency_audit_skips_with_its_reason_when_pypi_does_not_answer(mo
         line.startswith("dependency audit: skipped: http://127.0.0.1:")
         and "does not answer" in line
     )
+
+
+def test_the_bad_input_catalogue_points_at_tests_that_exist():
+    """docs/bad_inputs.md: at least 30 rows, each naming tests that are in the tree."""
+    text = (PROJECT_DIR / "docs" / "bad_inputs.md").read_text()
+    rows = [line for line in text.splitlines() if re.match(r"\| \d+ \|", line)]
+    assert len(rows) >= 30
+    for row in rows:
+        named = re.findall(r"`(test_\w+\.py)::(test_\w+)`", row)
+        # "same" repeats the test of the row above.
+        assert named or row.rstrip(" |").endswith("same"), row
+        for module, test in named:
+            source = (PROJECT_DIR / "tests" / "python" / module).read_text()
+            assert f"def {test}(" in source, f"{module}::{test}"
