@@ -90,3 +90,46 @@ def test_every_chart_renders_in_chromium(built_lake, chromium, tmp_path):
         browser.close()
     assert problems == []
     assert screenshot.stat().st_size > 20_000
+
+
+# What a hostile source could put in a text field: markup and script, a spreadsheet
+# formula (CSV injection), a right-to-left override, control characters, a NUL, a BOM and
+# a very long run.
+HOSTILE = (
+    '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+    "=cmd|' /C calc'!A0 \u202egnp.exe\x07 \x00zero \ufeffbom " + "x" * 3000
+)
+
+
+def test_hostile_text_in_the_marts_is_shown_as_text_and_never_run(built_lake, chromium, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    data = load_data(Lake.open(str(built_lake)))
+    # Every text value of every chart (the KPI dates aside) carries the hostile text.
+    poisoned = {
+        name: rows if name == "kpis" else
+        [{c: f"{v} {HOSTILE}" if isinstance(v, str) else v for c, v in row.items()} for row in rows]
+        for name, rows in data.items()
+    }  # fmt: skip
+    out = tmp_path / "hostile.html"
+    out.write_text(render(poisoned), encoding="utf-8")
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else problems.append(r.url))  # fmt: skip
+        page.goto(out.as_uri())
+        page.wait_for_selector("body[data-dashboard-ready=true]", timeout=10_000)
+        page.wait_for_function(
+            f"document.querySelectorAll('section[data-rendered=true]').length == {len(CHARTS)}",
+            timeout=20_000,
+        )
+        assert page.evaluate("window.__pwned === undefined")  # no script or handler ran
+        assert page.locator("img").count() == 0  # no element came from the data
+        assert '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">' in (
+            page.inner_text("body")
+        )  # shown as the text it is
+        browser.close()
+    assert problems == []
