@@ -172,3 +172,25 @@ def test_sources_read_the_lake_layout(manifest, parse_lake):
             else layout.cleaned_prefix(source["name"])
         )
         assert f"'{parse_lake.uri(prefix)}/" in location, (source["unique_id"], location)
+
+
+def test_the_severity_policy_holds(manifest):
+    """Invariants (keys, row accounting, integrity, domains) fail the build; tolerance
+    expectations (payments vs totals, unknown-member shares, recency) are tagged
+    `tolerance` and warn, failing only past their breakage threshold."""
+    tolerance, invariants = [], []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test":
+            continue
+        (tolerance if "tolerance" in node["config"]["tags"] else invariants).append(node)
+    names = {(n.get("test_metadata") or {}).get("name") or n["name"] for n in tolerance}
+    assert names == {"unknown_member_share", "assert_payments_match_item_totals", "recency"}
+    for node in tolerance:
+        config = node["config"]
+        warns_first = (config["warn_if"], config["error_if"]) == (">=1", ">=2")
+        assert warns_first or config["severity"] == "warn", node["unique_id"]
+    assert len(invariants) > 300
+    for node in invariants:
+        config = node["config"]
+        assert config["severity"].lower() == "error", node["unique_id"]
+        assert (config["warn_if"], config["error_if"]) == ("!= 0", "!= 0"), node["unique_id"]

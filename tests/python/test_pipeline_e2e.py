@@ -121,6 +121,36 @@ def test_dbt_build_reports_test_failures(spark, demo_lake, tmp_path, capsys, mon
     assert "model.ecom_lakehouse.fct_orders" in skipped
 
 
+def _overpay(spark, lake, tmp_path, share: float) -> None:
+    """Triple the payments of about `share` of the orders in the cleaned zone."""
+    payments = spark.read.parquet(f"{lake}/cleaned/order_payments")
+    odd = F.abs(F.hash("order_id")) % 1000 < int(share * 1000)
+    tripled = F.when(odd, F.col("payment_value") * 3).otherwise(F.col("payment_value"))
+    out = f"{tmp_path}/payments_{share}"
+    payments.withColumn("payment_value", tripled.cast("decimal(12,2)")).write.parquet(out)
+    spark.read.parquet(out).write.mode("overwrite").parquet(f"{lake}/cleaned/order_payments")
+
+
+def test_payments_that_do_not_add_up_warn_and_the_build_goes_on(spark, demo_lake, tmp_path, capsys):
+    """The severity policy: a delivery whose payments do not add up for some orders is a
+    tolerance breach, recorded as a warning, and every node still builds (it used to
+    stop the build and skip everything downstream); past the breakage threshold (a
+    lost or broken payment table) the same test fails."""
+    lake = copy_of(demo_lake, tmp_path)
+    _overpay(spark, lake, tmp_path, 0.05)
+    assert cli.main(["--lake", str(lake), "transform"]) == 0
+    results = json.loads((dbt_target() / "run_results.json").read_text())["results"]
+    status = {r["unique_id"].split(".")[2]: r["status"] for r in results}
+    assert status["assert_payments_match_item_totals"] == "warn"
+    assert not set(status.values()) & {"skipped", "fail", "error"}  # nothing stopped
+    assert "warn" in capsys.readouterr().out.lower()
+    _overpay(spark, lake, tmp_path, 0.5)
+    dbt = Dbt(Lake.open(str(lake)))
+    result = dbt.invoke(["build", "--select", "fct_orders+1", "--exclude", "test_type:unit"])
+    failed = {r.node.name for r in result.result.results if str(r.status) == "fail"}
+    assert "assert_payments_match_item_totals" in failed
+
+
 def _a_broken_join_fails_a_test(lake, tmp_path) -> None:
     """A copy of the project whose fct_orders joins customers on the wrong key: every
     order falls to the unknown customer, and a dbt test fails instead of the build
