@@ -26,7 +26,7 @@ from typing import Any
 from lakecore.errors import PipelineError
 from lakehouse.deploy import resources
 from lakehouse.deploy.artifacts import upload_artifacts
-from lakehouse.deploy.template import STACKS, ParameterError, Stack, load, parameter_values
+from lakehouse.deploy.template import STACKS, Stack, stack_parameters
 
 # Stack states a change set cannot start from, and what to do about each.
 REFUSED_STATES = {
@@ -142,16 +142,6 @@ def _failure_reasons(clients: resources.Clients, name: str) -> str:
     return "; ".join(failed[:3]) or "no reason given"
 
 
-def stack_parameters(stack: Stack, given: dict[str, str]) -> dict[str, str]:
-    """The stack's parameter values; one line naming a missing or unknown one."""
-    try:
-        return parameter_values(load(stack.template), given)
-    except ParameterError as exc:
-        raise PipelineError(
-            f"{stack.template.name}: {exc}: pass --parameter {stack.part}.{exc.name}=VALUE"
-        ) from None
-
-
 def deploy_stack(
     clients: resources.Clients,
     stack: Stack,
@@ -164,7 +154,7 @@ def deploy_stack(
     interval: float = 5,
 ) -> StackResult:
     """One stack through a change set; see the module's docstring."""
-    values = stack_parameters(stack, params)
+    values = params  # complete: see template.stack_parameters
     existing = stack_state(clients, name)
     cfn = clients("cloudformation")
     change_set = f"deploy-{version}-{int(time.time())}"[:128]
@@ -279,13 +269,10 @@ def deploy(
     it ends."""
     check_account(clients)
     stacks = [s for s in STACKS if with_github_deploy or not s.per_account]
-    chosen = {}
-    for stack in stacks:  # every parameter checked before anything changes
-        params = {"NamePrefix": prefix, "Environment": environment}
-        if "ArtifactsVersion" in load(stack.template).get("Parameters", {}):
-            params["ArtifactsVersion"] = version
-        params.update((parameters or {}).get(stack.part, {}))
-        chosen[stack.part] = stack_parameters(stack, params)
+    # Every parameter checked before anything changes.
+    chosen = {
+        s.part: stack_parameters(s, prefix, environment, parameters or {}, version) for s in stacks
+    }
     results = []
     for stack in stacks:
         result = deploy_stack(

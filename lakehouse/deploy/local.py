@@ -28,11 +28,15 @@ from typing import Any
 from lakecore.errors import PipelineError
 from lakehouse.deploy import resources
 from lakehouse.deploy.artifacts import upload_artifacts
-from lakehouse.deploy.template import STACKS, Resolver, Stack, load, parameter_values
+from lakehouse.deploy.template import STACKS, Resolver, Stack, load, stack_parameters
 
-# Parameters the local deployment sets: the state machine polls its jobs every second
-# instead of every minute.
-LOCAL_PARAMETERS: dict[str, dict[str, str]] = {"pipeline": {"PollSeconds": "1"}}
+# Parameters the local deployment sets (under any given ones): the state machine polls
+# its jobs every second instead of every minute; a placeholder repository for the OIDC
+# trust.
+LOCAL_PARAMETERS: dict[str, dict[str, str]] = {
+    "pipeline": {"PollSeconds": "1"},
+    "github-deploy": {"GitHubRepository": "example-org/ecom-lakehouse"},
+}
 
 
 @dataclass
@@ -73,7 +77,7 @@ class _StackDeployment:
     def __init__(self, clients: resources.Clients, stack: Stack, name: str, params: dict):
         self.clients, self.stack, self.name = clients, stack, name
         self.template = load(stack.template)
-        self.parameters = parameter_values(self.template, params)
+        self.parameters = params  # complete: see template.stack_parameters
         self.physical: dict[str, str] = {}
         account = clients("sts").get_caller_identity()["Account"]
         self.resolver = Resolver(
@@ -242,17 +246,16 @@ def deploy_all(
             f"resource types nothing deploys on moto: {gaps}; "
             "add them to lakehouse/deploy/resources.py"
         )
+    given = {part: {**LOCAL_PARAMETERS.get(part, {}), **(extra or {}).get(part, {})}
+             for part in {s.part for s in STACKS}}  # fmt: skip
+    chosen = {s.part: stack_parameters(s, prefix, environment, given) for s in STACKS}
     # Step Functions executes definitions only if told before they are created.
     _set_moto_config(endpoint, {"stepfunctions": {"execute_state_machine": True}})
-    common = {"NamePrefix": prefix, "Environment": environment}
     rows: list[Deployed] = []
     uploaded: list[str] = []
     deployments = []
     for stack in STACKS:
-        params = {**common, **LOCAL_PARAMETERS.get(stack.part, {})}
-        params.update((extra or {}).get(stack.part, {}))
-        if stack.part == "github-deploy":
-            params.setdefault("GitHubRepository", "example-org/ecom-lakehouse")
+        params = chosen[stack.part]
         cfn = clients("cloudformation")
         exports = {e["Name"]: e["Value"] for e in cfn.list_exports().get("Exports", [])}
         deployment = _StackDeployment(clients, stack, stack.name(prefix, environment), params)

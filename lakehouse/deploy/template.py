@@ -171,3 +171,28 @@ _FUNCTIONS: dict[str, Callable[[Resolver, Any], Any]] = {
     "Fn::Select": lambda r, a: r.resolve(a[1])[int(r.resolve(a[0]))],
     "Fn::Split": lambda r, a: str(r.resolve(a[1])).split(a[0]),
 }
+
+
+def stack_parameters(
+    stack: Stack,
+    prefix: str,
+    environment: str,
+    given: dict[str, dict[str, str]],
+    version: str | None = None,
+) -> dict[str, str]:
+    """A stack's parameter values, for AWS and moto alike: NamePrefix, Environment, the
+    artefacts' version (when given and the template takes it), then the `given` values
+    of this stack over the defaults. A missing or unknown one is one line and the fix."""
+    from lakecore.errors import PipelineError
+
+    template = load(stack.template)
+    params = {"NamePrefix": prefix, "Environment": environment}
+    if version and "ArtifactsVersion" in template.get("Parameters", {}):
+        params["ArtifactsVersion"] = version
+    params.update(given.get(stack.part, {}))
+    try:
+        return parameter_values(template, params)
+    except ParameterError as exc:
+        raise PipelineError(
+            f"{stack.template.name}: {exc}: pass --parameter {stack.part}.{exc.name}=VALUE"
+        ) from None

@@ -280,6 +280,9 @@ def test_deploy_refusals_are_one_line_each(moto_server, tmp_path):
     assert "--parameter github-deploy.GitHubRepository=VALUE" in line
     line = _one_line(run_cli("deploy", "--parameter", "AlertEmail=x", *out, env=on_moto))
     assert "write STACK.NAME=VALUE" in line
+    # The moto deployment checks the same parameters the same way, before it creates anything.
+    line = _one_line(run_cli("deploy-local", "--parameter", "pipeline.Nope=1", *out))
+    assert "pipeline.yaml: parameter Nope is not declared by the template" in line
     # A stack whose creation never finished (moto leaves it CREATE_IN_PROGRESS).
     import boto3
 
