@@ -11,6 +11,7 @@ from pathlib import Path
 from lakecore import layout, lock
 from lakecore.errors import PipelineError
 from lakecore.lake import Lake
+from lakehouse import publish
 from lakehouse.dbt_runner import Dbt, RunSummary, summarize
 from lakehouse.display import IngestBars, RunReport, bar, console
 
@@ -66,7 +67,8 @@ def clean(lake: Lake, entities: Sequence[str] | None, full_refresh: bool = False
 
 
 def transform(dbt: Dbt, extra: Sequence[str] = ()) -> RunSummary:
-    """dbt build: seeds, models, snapshots and their tests (holding the lake's lock)."""
+    """dbt build of seeds, models, snapshots and their tests, holding the lake's lock;
+    locally written to a staging copy and published only if it passed (lakehouse.publish)."""
     if not dbt.lake.store.list(f"{layout.CLEANED}/"):
         raise PipelineError(
             f"{dbt.lake.uri(layout.CLEANED)}: nothing cleaned yet, so the models have no "
@@ -74,14 +76,30 @@ def transform(dbt: Dbt, extra: Sequence[str] = ()) -> RunSummary:
             "(or `make demo`)"
         )
     with lock.hold(dbt.lake, "transform"):
-        summary = summarize(dbt.invoke(["build", *extra]))
-    if not summary.success:
-        raise PipelineError(
-            f"dbt build failed: {summary.count('error', 'fail')} node(s) failed, "
-            f"{summary.count('skipped')} skipped; "
-            "see the dbt output above and target/run_results.json"
-        )
+        if dbt.target == "local":
+            summary, published = publish.audited_build(dbt, list(extra))
+        else:
+            summary = summarize(dbt.invoke(["build", *extra]))
+            published = summary.success
+    if not published:
+        raise PipelineError(audit_failure(summary, dbt))
     return summary
+
+
+def audit_failure(summary: RunSummary, dbt: Dbt) -> str:
+    """One line: what failed the build, and that readers still see the last good one."""
+    failed = summary.failures
+    names = ", ".join(n.label for n in failed[:5]) + (", ..." if len(failed) > 5 else "")
+    kept = (
+        f"nothing was published: {dbt.lake.warehouse} keeps the last good build; "
+        f"the failed build is in {publish.staging_path(dbt.lake.warehouse)} to inspect"
+        if dbt.target == "local"
+        else "see the dbt output above"
+    )
+    return (
+        f"dbt build failed its audit: {len(failed)} node(s) failed ({names}), "
+        f"{summary.count('skipped')} skipped; {kept}; details in target/run_results.json"
+    )
 
 
 def built(summary: RunSummary) -> str:

@@ -2,14 +2,18 @@
 generate -> ingest -> Spark clean -> dbt build on DuckDB -> dbt docs generate.
 Run twice: the second run lands nothing new and every table keeps its rows."""
 
+import hashlib
 import json
+import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
 from pyspark.sql import functions as F
 
+from lakecore.errors import PipelineError
 from lakecore.lake import Lake
-from lakehouse import cli
+from lakehouse import cli, stages
 from lakehouse.dbt_runner import Dbt
 from tests.python.conftest import PROJECT_DIR, TINY_SCALE, copy_of, dbt_target
 from tests.python.deliveries import next_day_events
@@ -151,12 +155,9 @@ def test_payments_that_do_not_add_up_warn_and_the_build_goes_on(spark, demo_lake
     assert "assert_payments_match_item_totals" in failed
 
 
-def _a_broken_join_fails_a_test(lake, tmp_path) -> None:
-    """A copy of the project whose fct_orders joins customers on the wrong key: every
-    order falls to the unknown customer, and a dbt test fails instead of the build
-    passing quietly."""
-    import shutil
-
+def _broken_project(tmp_path) -> Path:
+    """A copy of the project whose fct_orders joins customers on the wrong key, so every
+    order falls to the unknown customer."""
     project = tmp_path / "broken_project"
     shutil.copytree(
         PROJECT_DIR,
@@ -168,6 +169,12 @@ def _a_broken_join_fails_a_test(lake, tmp_path) -> None:
     join = "on orders.customer_id = customers.customer_id"
     assert join in sql
     model.write_text(sql.replace(join, "on orders.order_id = customers.customer_id"))
+    return project
+
+
+def _a_broken_join_fails_a_test(lake, tmp_path) -> None:
+    """With the broken join, a dbt test fails instead of the build passing quietly."""
+    project = _broken_project(tmp_path)
     dbt = Dbt(Lake.open(str(lake)), project, target_path=project / "target")
 
     def build(*extra: str) -> set[str]:
@@ -180,6 +187,59 @@ def _a_broken_join_fails_a_test(lake, tmp_path) -> None:
     # ...and without unit tests, the data tests catch the orders lost to "unknown".
     failed = build("--exclude", "test_type:unit")
     assert "unknown_member_share_fct_orders_customer_id__0_01" in failed, failed
+
+
+def _published(lake) -> dict[str, tuple[int, int]]:
+    """Every relation readers see in the warehouse: (rows, checksum of every row)."""
+    con = duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True)
+    try:
+        relations = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_catalog = 'warehouse' order by 1"
+        ).fetchall()
+        return {
+            rel: tuple(con.execute(f"select count(*), sum(hash(t)) from {rel} t").fetchone())
+            for (rel,) in relations
+        }
+    finally:
+        con.close()
+
+
+def test_a_build_that_fails_its_audit_publishes_nothing(spark, demo_lake, tmp_path):
+    """Write-audit-publish: a model whose tests fail leaves every published relation as
+    it was (rows and checksums, the file byte for byte) and the failure is reported; the
+    failed build is kept aside to inspect; the next good build is published."""
+    lake = copy_of(demo_lake, tmp_path)
+    warehouse = lake / "warehouse.duckdb"
+    before = _published(lake)
+    assert "main_core.fct_orders" in before and len(before) >= 40
+    digest = hashlib.sha256(warehouse.read_bytes()).hexdigest()
+    project = _broken_project(tmp_path)
+    broken = Dbt(Lake.open(str(lake)), project, target_path=project / "target")
+
+    with pytest.raises(PipelineError) as failure:
+        stages.transform(broken, ["--exclude", "test_type:unit"])
+    message = str(failure.value)
+    assert "failed its audit" in message and "nothing was published" in message
+    assert "unknown_member_share_fct_orders_customer_id" in message
+    assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == digest
+    assert _published(lake) == before
+
+    # The failed build is there to inspect: every order fell to the unknown customer.
+    staged = lake / "_staging" / "warehouse.duckdb"
+    con = duckdb.connect(str(staged), read_only=True)
+    try:
+        keys = con.execute("select count(distinct customer_id) from main_core.fct_orders")
+        assert keys.fetchone()[0] == 1
+    finally:
+        con.close()
+
+    # The fixed project builds, passes and is published (a new file, the same rows).
+    inode = warehouse.stat().st_ino
+    stages.transform(Dbt(Lake.open(str(lake))), ["--exclude", "test_type:unit"])
+    assert warehouse.stat().st_ino != inode
+    assert _published(lake) == before
+    assert not staged.parent.exists()
 
 
 def test_the_real_download_alone_builds(spark, tiny_raw, tmp_path):
