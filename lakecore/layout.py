@@ -12,6 +12,7 @@ of dbt_project.yml; a test checks that they agree).
   _audit/manifests/_index/<time>-<sha256[:8]>.jsonl     the landed manifests of one run
   _audit/state/<entity>.json                            the cleaning job's bookmark
   _audit/run_log/<run_id>.jsonl                         one cleaning run's reconciliation
+  _audit/dq_results/<run_id>.jsonl                     one dbt build's data-test results
   _audit/lock                                           who is writing the lake (lakecore.lock)
   warehouse.duckdb                                      the local curated zone (DuckDB)
   curated/<schema>/<model>/<unique id>/                 the curated zone on S3 (Athena's
@@ -30,6 +31,7 @@ MANIFESTS = f"{AUDIT}/manifests"
 MANIFEST_INDEX = f"{MANIFESTS}/_index"
 STATE = f"{AUDIT}/state"
 RUN_LOG = f"{AUDIT}/run_log"
+DQ_RESULTS = f"{AUDIT}/dq_results"
 LOCK = f"{AUDIT}/lock"
 WAREHOUSE = "warehouse.duckdb"
 CURATED = "curated"
@@ -75,3 +77,7 @@ def state_key(entity: str) -> str:
 
 def run_log_key(run_id: str) -> str:
     return f"{RUN_LOG}/{run_id}.jsonl"
+
+
+def dq_results_key(run_id: str) -> str:
+    return f"{DQ_RESULTS}/{run_id}.jsonl"

@@ -104,6 +104,35 @@ QUERIES: dict[str, str] = {
         from {delivery_review_by_delay}
         order by delay_bucket_order
     """,
+    # The data-quality results table (lakehouse.dq_results): the last builds...
+    "quality_runs": """
+        select
+            run_id,
+            max(finished_at) as finished_at,
+            bool_and(published) as published,
+            count(*) filter (where status = 'pass') as passed,
+            count(*) filter (where status = 'warn') as warned,
+            count(*) filter (where status in ('fail', 'error')) as failed,
+            count(*) filter (where status = 'skipped') as skipped
+        from {dq_results}
+        group by run_id
+        order by finished_at desc, run_id desc
+        limit 10
+    """,
+    # ...and, of the build on show, the tolerance tests and whatever did not pass.
+    "quality_checks": """
+        select test_name, tested_node, policy, severity, status, failures
+        from {dq_results}
+        where
+            run_id = (
+                select run_id from {dq_results}
+                where published
+                order by finished_at desc, run_id desc
+                limit 1
+            )
+            and (policy = 'tolerance' or status <> 'pass')
+        order by status = 'pass', policy, test_name
+    """,
 }
 MARTS = (
     "sales_daily_kpis",
@@ -119,6 +148,9 @@ MARTS = (
 )
 
 
+QUALITY_SOURCE = "source.ecom_lakehouse.lakehouse_quality.dq_results"
+
+
 def _plain(value):
     if isinstance(value, Decimal):
         return float(value)
@@ -128,16 +160,22 @@ def _plain(value):
 
 
 def relations(manifest_path: Path) -> dict[str, str]:
-    """Mart name -> its relation, from the manifest of the last dbt build."""
+    """Mart name -> its relation, and the data-quality results table's, from the
+    manifest of the last dbt build."""
     if not manifest_path.exists():
         raise PipelineError(
             f"no dbt manifest at {manifest_path}: run `lakehouse transform` (or `make demo`) first"
         )
-    models = dbt_manifest.models(dbt_manifest.load(manifest_path))
+    manifest = dbt_manifest.load(manifest_path)
+    models = dbt_manifest.models(manifest)
     missing = [m for m in MARTS if m not in models]
     if missing:
         raise PipelineError(f"the dbt project has no model {', '.join(missing)}")
-    return {m: models[m]["relation_name"] for m in MARTS}
+    names = {m: models[m]["relation_name"] for m in MARTS}
+    quality = manifest["sources"].get(QUALITY_SOURCE)
+    if quality is None:
+        raise PipelineError(f"the dbt project has no source {QUALITY_SOURCE}")
+    return {**names, "dq_results": quality["relation_name"]}
 
 
 def load_data(lake: Lake, project_dir: Path = PROJECT_DIR) -> dict[str, list[dict]]:

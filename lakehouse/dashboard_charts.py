@@ -174,15 +174,29 @@ def cohorts(rows: list[dict]) -> go.Figure | str:
     return _layout(figure, max(260, 22 * len(months) + 60), yaxis={"autorange": "reversed"})
 
 
+def _table(head: tuple[str, ...], rows: list[tuple], numeric: set[int]) -> str:
+    """An HTML table; every cell escaped."""
+
+    def cell(tag: str, j: int, value) -> str:
+        return f"<{tag}{' class=num' if j in numeric else ''}>{html.escape(str(value))}</{tag}>"
+
+    header = "".join(cell("th", j, h) for j, h in enumerate(head))
+    body = "".join(
+        "<tr>" + "".join(cell("td", j, c) for j, c in enumerate(cells)) + "</tr>" for cells in rows
+    )
+    return (
+        f'<table data-rendered-table="true"><thead><tr>{header}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
 def clv(rows: list[dict]) -> str:
     if not rows:
         return EMPTY
     head = ("#", "customer_unique_id", "State", "Orders", "Lifetime revenue", "Avg order",
             "RFM segment")  # fmt: skip
-    numeric = {3, 4, 5}
-    body = []
-    for i, r in enumerate(rows, 1):
-        cells = (
+    cells = [
+        (
             str(i),
             r["customer_unique_id"],
             r["state_code"] or "-",
@@ -191,22 +205,47 @@ def clv(rows: list[dict]) -> str:
             f"R$ {r['average_order_value_brl'] or 0:,.2f}",
             r["rfm_segment"] or "-",
         )
-        body.append(
-            "<tr>"
-            + "".join(
-                f"<td{' class=num' if j in numeric else ''}>{html.escape(str(c))}</td>"
-                for j, c in enumerate(cells)
-            )
-            + "</tr>"
+        for i, r in enumerate(rows, 1)
+    ]
+    return _table(head, cells, {3, 4, 5})
+
+
+def quality_runs(rows: list[dict]) -> str:
+    """The last builds' data tests: passed, warned, failed, and whether it was published."""
+    if not rows:
+        return EMPTY
+    head = ("Build finished (UTC)", "Published", "Passed", "Warned", "Failed", "Skipped")
+    cells = [
+        (
+            str(r["finished_at"]).replace("T", " ")[:19],
+            "yes" if r["published"] else "no: last good build kept",
+            f"{r['passed']:,}",
+            f"{r['warned']:,}",
+            f"{r['failed']:,}",
+            f"{r['skipped']:,}",
         )
-    header = "".join(
-        f"<th{' class=num' if j in numeric else ''}>{html.escape(h)}</th>"
-        for j, h in enumerate(head)
-    )
-    return (
-        f'<table data-rendered-table="true"><thead><tr>{header}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
+        for r in rows
+    ]
+    return _table(head, cells, {2, 3, 4, 5})
+
+
+def quality_checks(rows: list[dict]) -> str:
+    """The published build's tolerance tests, and any test that did not pass."""
+    if not rows:
+        return EMPTY
+    head = ("Test", "Reads", "Policy", "Severity", "Result", "Failing rows")
+    cells = [
+        (
+            r["test_name"],
+            r["tested_node"] or "-",
+            r["policy"],
+            r["severity"],
+            r["status"],
+            "-" if r["failures"] is None else f"{r['failures']:,}",
+        )
+        for r in rows
+    ]
+    return _table(head, cells, {5})
 
 
 def kpi_cards(k: dict) -> str:
@@ -243,5 +282,7 @@ FIGURES: dict[str, Callable[[list[dict]], go.Figure | str]] = {
     "delay": delay,
     "cohorts": cohorts,
     "clv": clv,
+    "quality_runs": quality_runs,
+    "quality_checks": quality_checks,
 }
 CHARTS = tuple(FIGURES)

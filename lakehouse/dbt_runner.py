@@ -176,6 +176,7 @@ class NodeResult:
     relation_name: str | None
     status: str  # success, pass, warn, fail, error, skipped, no-op, ...
     message: str
+    failures: int | None = None  # a test's failing rows (None for other nodes)
 
     @property
     def label(self) -> str:
@@ -225,6 +226,7 @@ def summarize(result) -> RunSummary:
             relation_name=getattr(r.node, "relation_name", None),
             status=str(r.status),
             message=" ".join(str(getattr(r, "message", "") or "").split()),
+            failures=getattr(r, "failures", None),
         )
         for r in (result.result.results if result.result else [])
     ]

@@ -6,8 +6,9 @@ A build of the local warehouse runs on a copy of it, never on the file readers o
            `lake/warehouse.duckdb` (so incremental models continue from the last good
            build) and `dbt build` writes its models there;
   audit    dbt runs every test on the staged models; the build passes when no model
-           errored and no error-severity test failed (warn-severity tests are recorded,
-           see lakehouse.dq_results, and do not stop it);
+           errored and no error-severity test failed (warn-severity tests do not stop
+           it); every test's result is recorded (lakehouse.dq_results) and the results
+           table is reloaded into the staged file;
   publish  the staged file is checkpointed and renamed over the published one: one
            atomic rename, so a reader sees the whole last build or the whole new one.
            Relation names do not change (`main_core.dim_customer`): the file's catalog
@@ -25,8 +26,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
+from lakehouse import dq_results
 from lakehouse.dbt_runner import Dbt, RunSummary, summarize
 
 STAGING = "_staging"  # under the lake root: the build being audited
@@ -101,6 +104,12 @@ def audited_build(dbt: Dbt, args: list[str]) -> tuple[RunSummary, bool]:
         summary = summarize(staged_dbt.invoke(["build", *args]))
     finally:
         release_duckdb()
+    run_id = dq_results.new_run_id()
+    run_rows = dq_results.rows(
+        summary, staged_dbt.manifest(), run_id, datetime.now(UTC), summary.success
+    )
+    dq_results.record(dbt.lake, run_rows, run_id)
     if summary.success:
+        dq_results.load_into(staged, dbt.lake, dbt.schema)
         publish(staged, published)
     return summary, summary.success

@@ -35,6 +35,13 @@ def test_the_data_is_what_the_marts_say(built_lake):
     finally:
         con.close()
     assert data["funnel"][0]["visit"] == sessions
+    # The data-quality results of the build on show: published, nothing failed, and its
+    # tolerance checks listed with their results.
+    latest = data["quality_runs"][0]
+    assert latest["published"] and latest["failed"] == 0 and latest["passed"] > 300
+    checks = {r["test_name"]: r for r in data["quality_checks"]}
+    assert checks["assert_payments_match_item_totals"]["policy"] == "tolerance"
+    assert {r["status"] for r in checks.values()} <= {"pass", "warn"}
     assert len(data["states"]) == states == 27
     assert data["cohorts"] and all(
         r["retention_rate"] == 1 for r in data["cohorts"] if r["months_since_first_order"] == 0

@@ -11,10 +11,11 @@ import pytest
 from lakecore import layout
 from lakecore.contract import DATASETS, EVENT_TYPES
 from lakecore.lake import Lake
+from lakehouse import dq_results
 from lakehouse.dbt_manifest import models as _models
 from lakehouse.dbt_manifest import primary_key
 from lakehouse.dbt_manifest import tests_by_model as _tests_by_model
-from lakehouse.dbt_runner import Dbt
+from lakehouse.dbt_runner import DEFAULT_SCHEMA, Dbt
 from tests.python.conftest import PROJECT_DIR
 
 ENUMS = {"order_status", "payment_type", "event_type", "device_type", "traffic_source", "region"}
@@ -162,8 +163,13 @@ def test_accepted_values_are_the_contracts(manifest):
 
 def test_sources_read_the_lake_layout(manifest, parse_lake):
     """DuckDB reads each cleaned table where the cleaning job writes it, and the run log
-    where the job appends it (lakecore.layout), under the lake dbt runs on."""
+    where the job appends it (lakecore.layout), under the lake dbt runs on; the
+    data-quality results are the warehouse table lakehouse.dq_results loads."""
     for source in manifest["sources"].values():
+        if source["source_name"] == "lakehouse_quality":
+            relation = f"{source['schema']}.{source['name']}"
+            assert relation == dq_results.relation(DEFAULT_SCHEMA), relation
+            continue
         # dbt-duckdb fills the source's attributes into the template when it reads.
         location = source["config"]["meta"]["external_location"].replace("{name}", source["name"])
         prefix = (

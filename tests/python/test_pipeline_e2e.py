@@ -224,6 +224,12 @@ def test_a_build_that_fails_its_audit_publishes_nothing(spark, demo_lake, tmp_pa
     assert "unknown_member_share_fct_orders_customer_id" in message
     assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == digest
     assert _published(lake) == before
+    # The failed build's test results are recorded in the lake at once.
+    (record,) = sorted((lake / "_audit" / "dq_results").glob("*.jsonl"))[-1:]
+    results = [json.loads(line) for line in record.read_text().splitlines()]
+    assert not any(r["published"] for r in results)
+    failed = {r["test_name"] for r in results if r["status"] == "fail"}
+    assert "unknown_member_share_fct_orders_customer_id__0_01" in failed
 
     # The failed build is there to inspect: every order fell to the unknown customer.
     staged = lake / "_staging" / "warehouse.duckdb"
@@ -238,8 +244,20 @@ def test_a_build_that_fails_its_audit_publishes_nothing(spark, demo_lake, tmp_pa
     inode = warehouse.stat().st_ino
     stages.transform(Dbt(Lake.open(str(lake))), ["--exclude", "test_type:unit"])
     assert warehouse.stat().st_ino != inode
-    assert _published(lake) == before
+    published = _published(lake)
+    assert published.pop("main_audit.dq_results") != before.pop("main_audit.dq_results")
+    assert published == before
     assert not staged.parent.exists()
+    # The results table now holds the failed build beside the published ones.
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        runs = con.execute(
+            "select published, count(*) filter (where status = 'fail') from main_audit.dq_results "
+            "group by run_id, published order by min(finished_at) desc limit 2"
+        ).fetchall()
+    finally:
+        con.close()
+    assert runs[0] == (True, 0) and runs[1][0] is False and runs[1][1] >= 1
 
 
 def test_the_real_download_alone_builds(spark, tiny_raw, tmp_path):
