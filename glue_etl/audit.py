@@ -1,12 +1,22 @@
 """The cleaning job's audit zone: bookmarks, the run log, and the row reconciliation.
 
 Small JSON files written through the lake's store (no Spark job for a dozen rows):
-  _audit/state/<entity>.json     the raw files already cleaned (the job's bookmark)
-  _audit/run_log/<run_id>.jsonl  one row per entity per run that read raw files
+  _audit/state/<entity>.json            the raw files already cleaned (the job's bookmark)
+  _audit/state/<entity>.inflight.json   a write of the entity's zones in progress
+  _audit/run_log/<run_id>-<entity>.jsonl  the entity's row of a run that read raw files
 
 Every entity a run reads must balance: raw rows = cleaned + quarantined + duplicates,
 and the raw rows Spark read must equal what the landing manifests counted. The bookmark
 moves only when they do, so a row is never skipped by a later run.
+
+A crash never loses a row, whatever instant it strikes. Before it writes an entity's
+zones, a run writes an in-flight marker (its run id and the bookmark it will set); then
+the zones; then the run-log row (the commit record); then the bookmark; then it deletes
+the marker. The next run finds any marker left behind (`recover`) and either rolls the
+entity forward (its run-log row was written, so its zones are whole: set the bookmark)
+or rebuilds the entity from every raw file (the write was cut: a partial overwrite may
+have removed rows that only the raw zone still holds). Until then `lakehouse transform`
+refuses to build on the entity (`interrupted`).
 """
 
 from __future__ import annotations
@@ -99,21 +109,56 @@ def move_bookmark(lake: Lake, entity: str, run_id: str, processed: set[str]) -> 
     lake.store.put_text(layout.state_key(entity), text)
 
 
-def append_run_log(lake: Lake, rows: list[RunLogRow]) -> None:
-    """Append a run's rows to the run log: one JSON-lines file per run."""
-    if not rows:
-        return
-    lines = [
-        json.dumps(
-            {
-                **asdict(r),
-                "started_at": f"{r.started_at:%Y-%m-%d %H:%M:%S}",
-                "finished_at": f"{r.finished_at:%Y-%m-%d %H:%M:%S}",
-            }
-        )
-        for r in rows
-    ]
-    lake.store.put_text(layout.run_log_key(rows[0].run_id), "\n".join(lines) + "\n")
+def write_run_log_row(lake: Lake, r: RunLogRow) -> None:
+    """An entity's row of a run: its own small file, the entity's commit record."""
+    line = json.dumps(
+        {
+            **asdict(r),
+            "started_at": f"{r.started_at:%Y-%m-%d %H:%M:%S}",
+            "finished_at": f"{r.finished_at:%Y-%m-%d %H:%M:%S}",
+        }
+    )
+    lake.store.put_text(layout.run_log_key(r.run_id, r.entity), line + "\n")
+
+
+def begin_write(lake: Lake, entity: str, run_id: str, processed: set[str]) -> None:
+    """The in-flight marker: written before any of the entity's zones is touched."""
+    text = json.dumps({"entity": entity, "run_id": run_id, "processed": sorted(processed)})
+    lake.store.put_text(layout.inflight_key(entity), text)
+
+
+def commit(lake: Lake, row: RunLogRow, processed: set[str]) -> None:
+    """The entity's zones are written: record the run-log row (the commit), then the
+    bookmark, then drop the marker. A balanced row only; an unbalanced one is logged and
+    keeps its marker, so the next run rebuilds the entity."""
+    write_run_log_row(lake, row)
+    if row.is_balanced:  # the bookmark moves only when the rows are accounted for
+        move_bookmark(lake, row.entity, row.run_id, processed)
+        lake.store.delete(layout.inflight_key(row.entity))
+
+
+def interrupted(lake: Lake) -> list[str]:
+    """Entities whose last write was cut short and not yet recovered."""
+    suffix = ".inflight.json"
+    return sorted(
+        k.rsplit("/", 1)[-1][: -len(suffix)]
+        for k in lake.store.list(f"{layout.STATE}/")
+        if k.endswith(suffix)
+    )
+
+
+def recover(lake: Lake, entities: list[str]) -> set[str]:
+    """Finish what a killed run left of these entities; returns those to rebuild."""
+    rebuild = set()
+    for entity in set(entities) & set(interrupted(lake)):
+        marker = json.loads(lake.store.read_text(layout.inflight_key(entity)))
+        logged = layout.run_log_key(marker["run_id"], entity)
+        if lake.store.exists(logged) and json.loads(lake.store.read_text(logged))["is_balanced"]:
+            move_bookmark(lake, entity, marker["run_id"], set(marker["processed"]))
+            lake.store.delete(layout.inflight_key(entity))
+        else:
+            rebuild.add(entity)
+    return rebuild
 
 
 def read_run_log(lake: Lake) -> list[dict]:

@@ -85,6 +85,8 @@ def clean_entity(
     cleaned_path = lake.uri(layout.cleaned_prefix(ds.entity))
     keys = list(new.all)
 
+    processed = set(plan.done) | set(keys) if plan.incremental else set(keys)
+    audit.begin_write(lake, ds.entity, run_id, processed)
     raw = read_raw(spark, lake, ds, new).cache()  # read by both writes
     quarantine_path = lake.uri(layout.quarantine_prefix(ds.entity))
     expected = sum(counted.get(k, 0) for k in keys)  # sizes the written files
@@ -126,9 +128,7 @@ def clean_entity(
         quarantined_rows=quarantined_rows,
         landed_rows=sum(counted[k] for k in keys if k in counted) if counted else audit.UNKNOWN,
     )
-    if row.is_balanced:  # the bookmark moves only when the rows are accounted for
-        processed = set(plan.done) | set(keys) if plan.incremental else set(keys)
-        audit.move_bookmark(lake, ds.entity, run_id, processed)
+    audit.commit(lake, row, processed)
     return row
 
 
@@ -184,13 +184,14 @@ def _run(
             f"no raw files for {', '.join(missing)} under {lake.uri(layout.RAW)}; ingest them first"
         )
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    rebuild = audit.recover(lake, list(entities))  # what a killed run left behind
     plans = [
         plan_entity(
             lake,
             DATASETS[e],
             raw_keys,
             path_exists(spark, lake.uri(layout.cleaned_prefix(e))),
-            full_refresh,
+            full_refresh or e in rebuild,
         )
         for e in entities
     ]
@@ -213,9 +214,8 @@ def _run(
     with ThreadPoolExecutor(max_workers=PARALLEL_ENTITIES) as pool:
         cleaned = pool.map(one, [plans[i] for i in largest_first])
         by_index = dict(zip(largest_first, cleaned, strict=True))
-    rows = [by_index[i] for i in range(len(plans))]  # the run log keeps the entities' order
-    # The run log records what was read; an entity with no new files has nothing to
-    # reconcile (and a run that read nothing writes nothing).
-    audit.append_run_log(lake, [r for r in rows if r.raw_files])
+    rows = [by_index[i] for i in range(len(plans))]  # the entities' order
+    # Each entity that read files committed its run-log row; an entity with no new
+    # files has nothing to reconcile (and a run that read nothing writes nothing).
     audit.fail_unless_balanced(rows)
     return rows

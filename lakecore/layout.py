@@ -11,7 +11,8 @@ of dbt_project.yml; a test checks that they agree).
   _audit/manifests/_noop/<entity>/<time>-<sha256[:16]>.json   a file delivered again
   _audit/manifests/_index/<time>-<sha256[:8]>.jsonl     the landed manifests of one run
   _audit/state/<entity>.json                            the cleaning job's bookmark
-  _audit/run_log/<run_id>.jsonl                         one cleaning run's reconciliation
+  _audit/state/<entity>.inflight.json                   an entity's write in progress
+  _audit/run_log/<run_id>-<entity>.jsonl                one entity's reconciliation in a run
   _audit/dq_results/<run_id>.jsonl                     one dbt build's data-test results
   _audit/lock                                           who is writing the lake (lakecore.lock)
   warehouse.duckdb                                      the local curated zone (DuckDB)
@@ -75,8 +76,12 @@ def state_key(entity: str) -> str:
     return f"{STATE}/{entity}.json"
 
 
-def run_log_key(run_id: str) -> str:
-    return f"{RUN_LOG}/{run_id}.jsonl"
+def inflight_key(entity: str) -> str:
+    return f"{STATE}/{entity}.inflight.json"
+
+
+def run_log_key(run_id: str, entity: str) -> str:
+    return f"{RUN_LOG}/{run_id}-{entity}.jsonl"
 
 
 def dq_results_key(run_id: str) -> str:

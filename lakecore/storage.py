@@ -33,6 +33,7 @@ class Store(Protocol):
     def read_text(self, key: str) -> str: ...
     def get_file(self, key: str, local_path: Path) -> None: ...
     def list(self, prefix: str) -> list[str]: ...
+    def delete(self, key: str) -> None: ...  # no error when it is already gone
     def uri(self, key: str) -> str: ...
 
 
@@ -84,6 +85,9 @@ class LocalStore:
             for p in base.rglob("*")
             if p.is_file() and not p.name.startswith(".")
         )
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
 
     def uri(self, key: str) -> str:
         return str(self._path(key).resolve())
@@ -175,6 +179,10 @@ class S3Store:
                     o["Key"][strip:] for o in page.get("Contents", []) if not o["Key"].endswith("/")
                 )
         return sorted(keys)
+
+    def delete(self, key: str) -> None:
+        with self._s3_call(key):
+            self._s3.delete_object(Bucket=self.bucket, Key=self._key(key))
 
     def uri(self, key: str) -> str:
         return f"s3://{self.bucket}/{self._key(key)}"

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from glue_etl.audit import interrupted
 from lakecore import layout, lock
 from lakecore.errors import PipelineError
 from lakecore.lake import Lake
@@ -76,6 +77,13 @@ def transform(dbt: Dbt, extra: Sequence[str] = ()) -> RunSummary:
             "(or `make demo`)"
         )
     with lock.hold(dbt.lake, "transform"):
+        cut = interrupted(dbt.lake)
+        if cut:
+            raise PipelineError(
+                f"{dbt.lake.uri(layout.STATE)}: the last cleaning run was interrupted while "
+                f"writing {', '.join(cut)}, so the cleaned zone may be partial; run "
+                "`lakehouse clean` again (it recovers them) before `lakehouse transform`"
+            )
         if dbt.target == "local":
             summary, published = publish.audited_build(dbt, list(extra))
         else:

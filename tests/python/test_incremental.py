@@ -107,3 +107,48 @@ def test_full_refresh_rebuilds_after_a_deleted_cleaned_table(spark, tiny_raw, tm
     (rebuilt,) = run(spark, Lake.open(str(lake)), ["orders"])  # the bookmark alone is not trusted
     assert rebuilt.raw_rows == first.raw_rows
     assert rebuilt.cleaned_rows == first.cleaned_rows
+
+
+def test_a_write_cut_short_is_recovered_by_the_next_run(spark, tiny_raw, tmp_path):
+    """The in-flight marker: an entity whose write was cut (marker, no run-log row) is
+    rebuilt from every raw file, even after a cut overwrite deleted rows that only the
+    raw zone still holds; one whose run-log row was written is rolled forward without
+    reading anything. Until then, dbt refuses to build on the cleaned zone."""
+    import json
+
+    from glue_etl.audit import interrupted
+    from lakecore import layout
+    from lakecore.errors import PipelineError
+    from lakehouse import stages
+    from lakehouse.dbt_runner import Dbt
+
+    lake = Lake.open(str(tmp_path / "lake"))
+    ingest(tiny_raw, lake.store, ingest_date=date(2026, 11, 20))
+    rows = {r.entity: r for r in run(spark, lake, ["events", "orders"])}
+    before = _events(spark, lake.root)
+    # A run killed half-way through rewriting events: a marker, half the files gone.
+    parts = sorted((tmp_path / "lake" / "cleaned" / "events").rglob("*.parquet"))
+    for p in parts[: len(parts) // 2 + 1]:
+        p.unlink()
+    bookmark = json.loads(lake.store.read_text(layout.state_key("events")))
+    marker = {"entity": "events", "run_id": "20990101T000000Z-cut", "processed": []}
+    lake.store.put_text(layout.inflight_key("events"), json.dumps(marker))
+    # Orders: killed after its run-log row, before the bookmark moved.
+    orders_run = rows["orders"].run_id
+    done = json.loads(lake.store.read_text(layout.state_key("orders")))["processed"]
+    lake.store.delete(layout.state_key("orders"))
+    lake.store.put_text(
+        layout.inflight_key("orders"),
+        json.dumps({"entity": "orders", "run_id": orders_run, "processed": done}),
+    )
+    assert interrupted(lake) == ["events", "orders"]
+
+    with pytest.raises(PipelineError, match="interrupted while writing events, orders"):
+        stages.transform(Dbt(lake))
+
+    again = {r.entity: r for r in run(spark, lake, ["events", "orders"])}
+    assert again["events"].raw_files == len(bookmark["processed"])  # rebuilt from all
+    assert again["events"].is_balanced and _events(spark, lake.root) == before
+    assert again["orders"].raw_files == 0  # rolled forward: nothing read again
+    assert json.loads(lake.store.read_text(layout.state_key("orders")))["processed"] == done
+    assert interrupted(lake) == []
