@@ -10,6 +10,11 @@ empty, gzip complete), so a bad delivery lands nothing. Manifests are keyed by t
 file's sha256: a file whose bytes were already landed is recorded as a no-op and never
 landed twice. Where files and manifests go is `lakecore.layout`; the manifest type and
 its index are `lakecore.manifest`.
+
+A landing killed half-way is finished by delivering the same files again: a file whose
+bytes are at its key with no manifest (killed before its manifest) is recorded as
+landed, and a manifest no index lists (killed before the run's index) is indexed by the
+rerun, so the cleaning job's reconciliation counts every landed row.
 """
 
 from __future__ import annotations
@@ -126,6 +131,14 @@ def _sha256(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def _stored_sha256(store: Store, key: str) -> str:
+    """The sha256 of a file already in the lake (read back: a local copy, or S3's bytes)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        local = Path(tmp) / "stored"
+        store.get_file(key, local)
+        return _sha256(local)[0]
+
+
 def check_csv(path: Path, ds: Dataset) -> int:
     """Validate a raw CSV against its contract; return its number of data rows."""
     if path.stat().st_size == 0:
@@ -228,10 +241,16 @@ def ingest(
 
         # Decide everything before writing anything.
         plan: list[tuple[RawFile, str, str]] = []  # file, status, key
+        indexed = manifest.landed_rows(store)
+        unindexed: list[Manifest] = []  # landed by a run killed before its index
         for f in checked:
             earlier = manifest.landed_before(store, f.entity, f.sha256)
             if earlier is not None:
                 plan.append((f, "already_landed", earlier.key))
+                if earlier.key not in indexed:
+                    unindexed.append(earlier)
+            elif store.exists(f.key) and _stored_sha256(store, f.key) == f.sha256:
+                plan.append((f, "landed_before_its_manifest", f.key))
             elif store.exists(f.key):
                 raise PipelineError(
                     f"{f.relative}: a different file was already landed today at {f.key}; "
@@ -247,6 +266,8 @@ def ingest(
         for f, status, key in plan:
             if status == "landed":
                 store.put_file(f.path, key, on_bytes=hooks.landed_bytes)
+            elif status == "landed_before_its_manifest":
+                status = "landed"  # the bytes are there: only the manifest is missing
             m = Manifest(
                 file_name=Path(f.relative).name,
                 entity=f.entity,
@@ -263,5 +284,7 @@ def ingest(
             manifest.write(store, m, stamp)
             manifests.append(m)
             hooks.landed(f.relative, status)
-        manifest.write_index(store, stamp, [m for m in manifests if m.status == "landed"])
+        manifest.write_index(
+            store, stamp, [m for m in manifests if m.status == "landed"] + unindexed
+        )
     return manifests

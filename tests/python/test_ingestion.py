@@ -77,6 +77,29 @@ def test_a_different_file_under_the_same_name_the_same_day_is_refused(delivery, 
     assert [m.status for m in again if m.entity == "sellers"] == ["landed"]
 
 
+def test_a_landing_killed_half_way_is_finished_by_delivering_again(delivery, tmp_path):
+    """Killed after a file's bytes but before its manifest, and before the run's index:
+    the same delivery again records the file as landed and indexes every manifest, so
+    the cleaning job counts every landed row."""
+    from lakecore import layout
+    from lakecore.manifest import landed_rows
+
+    store = LocalStore(str(tmp_path / "lake"))
+    first = ingest(delivery, store, ingest_date=date(2026, 11, 20))
+    counted = landed_rows(store)
+    cut = next(m for m in first if m.entity == "sellers")
+    store.delete(layout.manifest_key(cut.entity, cut.sha256))  # bytes there, no manifest
+    for key in store.list(layout.MANIFEST_INDEX):  # and no index at all
+        store.delete(key)
+    assert landed_rows(store) == {}
+
+    again = ingest(delivery, store, ingest_date=date(2026, 11, 20))
+    status = {m.entity: m.status for m in again}
+    assert status.pop("sellers") == "landed" and set(status.values()) == {"already_landed"}
+    assert landed_rows(store) == counted
+    assert len(read_manifests(store)) == len(_files(delivery))
+
+
 def test_accepts_the_download_zip(delivery, tmp_path):
     archive = tmp_path / "brazilian-ecommerce.zip"
     with zipfile.ZipFile(archive, "w") as zf:
