@@ -12,8 +12,10 @@ PORT ?= 8080
 # pytest-xdist workers for `make test`: the twin's tests share one (one Trino), the rest
 # spread over both; 2 fits the 2-core CI machine.
 TEST_WORKERS ?= 2
+# `make faults`: SIGKILL trials over ingest, clean and transform (plus the other faults).
+TRIALS ?= 21
 .DEFAULT_GOAL := help
-.PHONY: help demo demo-aws deploy-local twin test test-aws lint format unit docs dashboard bench bench-aws clean check-python glue-package browser pr-check
+.PHONY: help demo demo-aws deploy-local twin test test-aws lint format unit docs dashboard bench bench-aws faults clean check-python glue-package browser pr-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -103,6 +105,10 @@ bench: $(VENV)/.installed ## time each stage at SCALE and print a table (not par
 
 bench-aws: $(VENV)/.installed-dev ## demo-aws per stage, Trino's start, bytes Athena scans (not part of test)
 	$(BIN)/python bench/demo_aws.py --scale $(SCALE)
+
+# Not part of `make test` (about 20 minutes): each trial reruns a stage after killing it.
+faults: $(VENV)/.installed-dev ## kill -9 each stage at random moments (and fill the disk, cut S3), rerun, compare with an uninterrupted run (TRIALS=21)
+	$(BIN)/python -m tests.faults --trials $(TRIALS)
 
 clean: ## remove generated data and build artefacts (keeps .venv)
 	rm -rf $(LAKE) data/generated target logs .dbt .pytest_cache

@@ -27,6 +27,7 @@ in `lakehouse.stages`, dbt in `lakehouse.dbt_runner`.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -421,6 +422,21 @@ def aws_refusal(exc: Exception) -> PipelineError | None:
     )
 
 
+def disk_full(exc: Exception) -> PipelineError | None:
+    """A full disk, from Python, Spark (through py4j) or DuckDB, as one line. What the
+    run had half-written is recovered by running the same command again."""
+    text = str(exc)
+    if not (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) and (
+        "No space left on device" not in text
+    ):
+        return None
+    where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+    return PipelineError(
+        f"no space left on the disk{where}; free some space and run the same command "
+        "again (it recovers what this run left half-written)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -428,7 +444,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_python()
             code = args.func(args)
         except Exception as exc:
-            refusal = aws_refusal(exc)
+            refusal = aws_refusal(exc) or disk_full(exc)
             if refusal is None:
                 raise
             raise refusal from None
