@@ -91,6 +91,30 @@ def test_an_unreachable_s3_is_one_clear_line(tmp_path):
     assert "s3://bucket/x/_audit/lock" in line and "AWS_ENDPOINT_URL" in line
 
 
+def test_a_full_disk_is_one_clear_line(tmp_path, monkeypatch, capsys):
+    """The disk fills while a file lands (Python's ENOSPC; Spark's and DuckDB's carry the
+    same words): one line saying to free space and run the same command again."""
+    import errno
+
+    from datagen.generate import generate
+    from lakecore.storage import LocalStore
+
+    def full(self, local_path, key, on_bytes=None):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "lake" / key))
+
+    generate(tmp_path / "delivery", scale=0.001, seed=3)
+    monkeypatch.setattr(LocalStore, "put_file", full)
+    capsys.readouterr()
+    code = cli.main(
+        ["--lake", str(tmp_path / "lake"), "ingest", "--source", str(tmp_path / "delivery")]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "no space left on the disk" in err and "run the same command again" in err
+    assert cli.disk_full(RuntimeError("py4j: java.io.IOException: No space left on device"))
+    assert cli.disk_full(RuntimeError("some other failure")) is None
+
+
 def test_transform_on_a_lake_with_nothing_cleaned_says_what_to_run_first(tmp_path):
     line = _one_error_line(run_cli("--lake", str(tmp_path / "empty"), "transform"))
     assert f"{tmp_path / 'empty'}/cleaned: nothing cleaned yet" in line

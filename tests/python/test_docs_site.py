@@ -121,3 +121,67 @@ def test_the_lineage_of_fct_orders_shows_its_staging_models(docs_server, chromiu
     assert "+fct_orders+" in graph["inputs"]  # the graph's selector box
     assert problems == []
     assert screenshot.stat().st_size > 20_000
+
+
+# What a hostile contributor or source could put in a description: markup and script, a
+# spreadsheet formula, a right-to-left override.
+HOSTILE = (
+    '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+    " =cmd|' /C calc'!A0 \u202egnp.exe"
+)
+
+
+def test_hostile_text_in_the_docs_is_shown_as_text_and_never_run(demo_lake, chromium, tmp_path):
+    """The docs site shows no data values, only descriptions (and the column comments
+    persisted from them): a description carrying markup and script is shown as text."""
+    import functools
+    import http.server
+    import shutil
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from lakecore.lake import Lake
+    from lakehouse import stages
+    from lakehouse.dbt_runner import Dbt
+    from tests.python.conftest import copy_of
+
+    project = tmp_path / "project"
+    shutil.copytree(
+        PROJECT_DIR,
+        project,
+        ignore=shutil.ignore_patterns(".venv", "target", "logs", "lake", ".git", "data", "dist"),
+    )
+    models = project / "models" / "marts" / "core" / "_core__models.yml"
+    text = models.read_text(encoding="utf-8")
+    assert "      Order fact. Grain" in text
+    models.write_text(text.replace("      Order fact.", f"      {HOSTILE} Order fact.", 1))
+    site = project / "target"
+    stages.docs(Dbt(Lake.open(str(copy_of(demo_lake, tmp_path))), project, target_path=site))
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    problems: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page()
+            page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
+            page.on(
+                "request",
+                lambda r: None if r.url.startswith((url, "data:")) else problems.append(r.url),
+            )
+            page.goto(f"{url}/#!/model/{FCT_ORDERS}")
+            page.wait_for_selector("h1:has-text('fct_orders')", timeout=30_000)
+            page.wait_for_selector("text=Order fact", timeout=10_000)
+            assert page.evaluate("window.__pwned === undefined")  # no script or handler ran
+            assert page.locator("img[src=x]").count() == 0  # no element came from the text
+            shown = page.inner_text("body")
+            browser.close()
+    finally:
+        server.shutdown()
+    # Shown as the text it is (markdown reads the double underscores as emphasis).
+    assert '<img src=x onerror="window.' in shown and "=cmd|' /C calc'!A0" in shown
+    assert problems == []
