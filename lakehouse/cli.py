@@ -27,14 +27,13 @@ in `lakehouse.stages`, dbt in `lakehouse.dbt_runner`.
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from lakecore import lock
+from lakecore import errors, lock
 from lakecore.errors import PipelineError
 from lakecore.lake import Lake
 from lakehouse import PROJECT_DIR, stages
@@ -408,35 +407,6 @@ def check_python() -> None:
         )
 
 
-def aws_refusal(exc: Exception) -> PipelineError | None:
-    """An AWS API's refusal (boto3's ClientError) as one line: the operation, AWS's code
-    and message. On the twin that includes the calls moto does not model."""
-    from botocore.exceptions import ClientError
-
-    if not isinstance(exc, ClientError):
-        return None
-    error = exc.response.get("Error", {})
-    return PipelineError(
-        f"AWS refused {exc.operation_name}: {error.get('Code', '?')}: "
-        f"{error.get('Message', '')}".strip()
-    )
-
-
-def disk_full(exc: Exception) -> PipelineError | None:
-    """A full disk, from Python, Spark (through py4j) or DuckDB, as one line. What the
-    run had half-written is recovered by running the same command again."""
-    text = str(exc)
-    if not (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) and (
-        "No space left on device" not in text
-    ):
-        return None
-    where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
-    return PipelineError(
-        f"no space left on the disk{where}; free some space and run the same command "
-        "again (it recovers what this run left half-written)"
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -444,7 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_python()
             code = args.func(args)
         except Exception as exc:
-            refusal = aws_refusal(exc) or disk_full(exc)
+            refusal = errors.as_user_error(exc)
             if refusal is None:
                 raise
             raise refusal from None

@@ -98,12 +98,15 @@ def audit_failure(summary: RunSummary, dbt: Dbt) -> str:
     """One line: what failed the build, and that readers still see the last good one."""
     failed = summary.failures
     names = ", ".join(n.label for n in failed[:5]) + (", ..." if len(failed) > 5 else "")
-    kept = (
-        f"nothing was published: {dbt.lake.warehouse} keeps the last good build; "
-        f"the failed build is in {publish.staging_path(dbt.lake.warehouse)} to inspect"
-        if dbt.target == "local"
-        else "see the dbt output above"
-    )
+    if dbt.target != "local":
+        kept = "see the dbt output above"
+    else:
+        warehouse = dbt.lake.warehouse
+        last = "keeps the last good build" if warehouse.exists() else "was never built"
+        kept = (
+            f"nothing was published: {warehouse} {last}; the failed build is in "
+            f"{publish.staging_path(warehouse)} to inspect"
+        )
     return (
         f"dbt build failed its audit: {len(failed)} node(s) failed ({names}), "
         f"{summary.count('skipped')} skipped; {kept}; details in target/run_results.json"

@@ -375,6 +375,12 @@ def kill_trial(ref: Reference, step: str, at: float, n: int, rng: random.Random)
         until, moment = (lambda: len(_raw_entries(lake) - before) >= k), f", file {k} of {total}"
         at = ref.seconds[step] * 20  # a fallback only
     killed, died = run_killed(cmd, trial_dir, at, until)
+    for _ in range(3):  # a stage quicker than in the reference run: kill it sooner
+        if killed:
+            break
+        lake = _fresh(ref, before_state, lake)
+        at /= 2
+        killed, died = run_killed(cmd, trial_dir, at, until)
     published_before = published_state(ref.state(before_state))
     published_after = published_state(ref.state(after_state))
     raw_ref = raw_state(ref.state(after_state))["files"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lakecore import errors
 from lakecore.errors import PipelineError
 from lakehouse import cli
 from tests.python.conftest import run_cli
@@ -111,8 +112,8 @@ def test_a_full_disk_is_one_clear_line(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert "no space left on the disk" in err and "run the same command again" in err
-    assert cli.disk_full(RuntimeError("py4j: java.io.IOException: No space left on device"))
-    assert cli.disk_full(RuntimeError("some other failure")) is None
+    assert errors.disk_full(RuntimeError("py4j: java.io.IOException: No space left on device"))
+    assert errors.disk_full(RuntimeError("some other failure")) is None
 
 
 def test_transform_on_a_lake_with_nothing_cleaned_says_what_to_run_first(tmp_path):
