@@ -26,7 +26,7 @@
     (
         select
             coalesce(
-                cast({{ dbt.dateadd('day', -1 * var('event_lookback_days'), 'max(' ~ date_column ~ ')') }} as date),
+                cast({{ dbt.dateadd('day', -1 * integer_var('event_lookback_days'), 'max(' ~ date_column ~ ')') }} as date),
                 cast('1900-01-01' as date)
             )
         from {{ this }}

@@ -8,5 +8,5 @@
 
 {#- The ML feature tables' cut-off, as a SQL date: the `feature_cutoff_date` var. -#}
 {% macro feature_cutoff_date() -%}
-    cast('{{ var("feature_cutoff_date") }}' as date)
+    cast('{{ date_var("feature_cutoff_date") }}' as date)
 {%- endmacro %}

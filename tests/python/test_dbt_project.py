@@ -200,3 +200,27 @@ def test_the_severity_policy_holds(manifest):
         config = node["config"]
         assert config["severity"].lower() == "error", node["unique_id"]
         assert (config["warn_if"], config["error_if"]) == ("!= 0", "!= 0"), node["unique_id"]
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "model"),
+    [
+        ("feature_cutoff_date", "2018-07-01' as date) union all select 'x", "ml_customer_features"),
+        ("session_timeout_minutes", "30 or 1=1", "int_events_sessionized"),
+    ],
+)
+def test_sql_built_from_vars_cannot_inject(parse_lake, tmp_path, var, value, model):
+    """A `--vars` value reaches SQL only as the number or date it must be (macros
+    integer_var and date_var; event_lookback_days goes through integer_var too): anything
+    else stops dbt with the line naming the var, and no SQL is written."""
+    import yaml
+
+    from lakecore.errors import PipelineError
+
+    dbt = Dbt(parse_lake, target_path=tmp_path / "target")
+    vars_arg = yaml.safe_dump({var: value}, default_flow_style=True).strip()
+    with pytest.raises(PipelineError, match=f"var {var} must be a"):
+        dbt.invoke(["compile", "--select", model, "--vars", vars_arg])
+    assert not list((tmp_path / "target").rglob("compiled/**/*.sql"))
+    # The project's own values compile.
+    assert dbt.invoke(["compile", "--select", model]).success

@@ -50,7 +50,7 @@ session_starts as (
         coalesce(
             previous_event_at is null
             or {{ duration_seconds('previous_event_at', 'event_at') }}
-            > {{ var('session_timeout_minutes') }} * 60,
+            > {{ integer_var('session_timeout_minutes') }} * 60,
             false
         ) as is_session_start
     from with_previous
