@@ -124,6 +124,20 @@ def copy_of(lake: Path, folder: Path) -> Path:
     return copy
 
 
+def project_copy(folder: Path, name: str = "project") -> Path:
+    """A copy of the dbt project (sources only) for a test that edits a model or a
+    description; build it with `Dbt(lake, project, target_path=project / "target")`."""
+    import shutil
+
+    project = folder / name
+    shutil.copytree(
+        PROJECT_DIR,
+        project,
+        ignore=shutil.ignore_patterns(".venv", "target", "logs", "lake", ".git", "data", "dist"),
+    )
+    return project
+
+
 def demo_artefacts(lake: Path) -> Path:
     """The dbt artefacts (manifest, run results) of the build that made the demo lake."""
     return lake.parent / "target"

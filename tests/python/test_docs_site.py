@@ -136,7 +136,6 @@ def test_hostile_text_in_the_docs_is_shown_as_text_and_never_run(demo_lake, chro
     persisted from them): a description carrying markup and script is shown as text."""
     import functools
     import http.server
-    import shutil
     import threading
 
     from playwright.sync_api import sync_playwright
@@ -144,14 +143,9 @@ def test_hostile_text_in_the_docs_is_shown_as_text_and_never_run(demo_lake, chro
     from lakecore.lake import Lake
     from lakehouse import stages
     from lakehouse.dbt_runner import Dbt
-    from tests.python.conftest import copy_of
+    from tests.python.conftest import copy_of, project_copy
 
-    project = tmp_path / "project"
-    shutil.copytree(
-        PROJECT_DIR,
-        project,
-        ignore=shutil.ignore_patterns(".venv", "target", "logs", "lake", ".git", "data", "dist"),
-    )
+    project = project_copy(tmp_path)
     models = project / "models" / "marts" / "core" / "_core__models.yml"
     text = models.read_text(encoding="utf-8")
     assert "      Order fact. Grain" in text

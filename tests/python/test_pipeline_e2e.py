@@ -15,7 +15,7 @@ from lakecore.errors import PipelineError
 from lakecore.lake import Lake
 from lakehouse import cli, stages
 from lakehouse.dbt_runner import Dbt
-from tests.python.conftest import PROJECT_DIR, TINY_SCALE, copy_of, dbt_target
+from tests.python.conftest import TINY_SCALE, copy_of, dbt_target, project_copy
 from tests.python.deliveries import next_day_events
 
 pytestmark = [pytest.mark.e2e, pytest.mark.spark]
@@ -158,12 +158,7 @@ def test_payments_that_do_not_add_up_warn_and_the_build_goes_on(spark, demo_lake
 def _broken_project(tmp_path) -> Path:
     """A copy of the project whose fct_orders joins customers on the wrong key, so every
     order falls to the unknown customer."""
-    project = tmp_path / "broken_project"
-    shutil.copytree(
-        PROJECT_DIR,
-        project,
-        ignore=shutil.ignore_patterns(".venv", "target", "logs", "lake", ".git", "data", "dist"),
-    )
+    project = project_copy(tmp_path, "broken_project")
     model = project / "models" / "marts" / "core" / "fct_orders.sql"
     sql = model.read_text()
     join = "on orders.customer_id = customers.customer_id"
@@ -263,7 +258,6 @@ def test_a_build_that_fails_its_audit_publishes_nothing(spark, demo_lake, tmp_pa
 def test_the_real_download_alone_builds(spark, tiny_raw, tmp_path):
     """The Kaggle download has only the 9 Olist files: the clickstream and catalog
     tables are created empty with their contract schema, and every model builds."""
-    import shutil
 
     from glue_etl.transforms import cleaned_schema
     from lakecore.contract import DATASETS
