@@ -14,6 +14,7 @@ of dbt_project.yml; a test checks that they agree).
   _audit/state/<entity>.inflight.json                   an entity's write in progress
   _audit/run_log/<run_id>-<entity>.jsonl                one entity's reconciliation in a run
   _audit/dq_results/<run_id>.jsonl                     one dbt build's data-test results
+  _audit/published/athena-<schema>.json                 which Athena build readers see
   _audit/lock                                           who is writing the lake (lakecore.lock)
   warehouse.duckdb                                      the local curated zone (DuckDB)
   curated/<schema>/<model>/<unique id>/                 the curated zone on S3 (Athena's
@@ -33,6 +34,7 @@ MANIFEST_INDEX = f"{MANIFESTS}/_index"
 STATE = f"{AUDIT}/state"
 RUN_LOG = f"{AUDIT}/run_log"
 DQ_RESULTS = f"{AUDIT}/dq_results"
+PUBLISHED = f"{AUDIT}/published"
 LOCK = f"{AUDIT}/lock"
 WAREHOUSE = "warehouse.duckdb"
 CURATED = "curated"
@@ -86,3 +88,7 @@ def run_log_key(run_id: str, entity: str) -> str:
 
 def dq_results_key(run_id: str) -> str:
     return f"{DQ_RESULTS}/{run_id}.jsonl"
+
+
+def published_key(name: str) -> str:
+    return f"{PUBLISHED}/{name}.json"

@@ -19,20 +19,37 @@ byte, and the failed build stays in `lake/_staging/` to inspect until the next r
 killed at any point leaves the published file whole (the rename happened or it did not);
 the next run starts its staging copy afresh.
 
+On Athena there is no file to rename. The project is built into one of two schema sets,
+`<schema>_blue_*` and `<schema>_green_*` (`ecom_curated_db_blue_core`, ...): always the
+one readers do not see, so a failing build never touches what they read. When its audit
+passes, every relation (models, seeds) is published as a view in the readers' schemas
+(`ecom_curated_db_core.dim_customer`) over the built table (macro `publish_views`), and
+the lake records the colour readers see (`_audit/published/athena-<schema>.json`). The
+next build goes to the other set; its incremental models continue from that set's own
+last build (their lookback reads everything newer than what they hold). Each view is
+replaced atomically in the Glue catalog; the set of them is not (Glue has no transaction
+across tables): for the seconds the views take, a reader may see some relations of the
+new build and some of the last, each one whole and audited.
+
 The build holds the lake's lock (lakecore.lock), so one build stages at a time."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+from lakecore import layout
+from lakecore.errors import PipelineError
 from lakehouse import dq_results
 from lakehouse.dbt_runner import Dbt, RunSummary, summarize
 
 STAGING = "_staging"  # under the lake root: the build being audited
+ATHENA_SCHEMA_DEFAULT = "ecom_curated_db"  # profiles.example.yml's (a test checks)
+COLOURS = ("blue", "green")
 
 
 def staging_path(published: Path) -> Path:
@@ -93,9 +110,20 @@ def publish(staged: Path, published: Path) -> None:
     shutil.rmtree(staged.parent, ignore_errors=True)
 
 
+def _audit(built: Dbt, summary: RunSummary) -> None:
+    """Record every test's result of the build in the lake (lakehouse.dq_results)."""
+    run_id = dq_results.new_run_id()
+    run_rows = dq_results.rows(
+        summary, built.manifest(), run_id, datetime.now(UTC), summary.success
+    )
+    dq_results.record(built.lake, run_rows, run_id)
+
+
 def audited_build(dbt: Dbt, args: list[str]) -> tuple[RunSummary, bool]:
-    """`dbt build` written to staging, audited, and published only if it passed; returns
-    what ran and whether it was published. The caller holds the lake's lock."""
+    """`dbt build` written aside, audited, and published only if it passed; returns what
+    ran and whether it was published. The caller holds the lake's lock."""
+    if dbt.target == "athena":
+        return _audited_athena_build(dbt, args)
     published = dbt.lake.warehouse
     release_duckdb()
     staged = stage(published)
@@ -104,12 +132,66 @@ def audited_build(dbt: Dbt, args: list[str]) -> tuple[RunSummary, bool]:
         summary = summarize(staged_dbt.invoke(["build", *args]))
     finally:
         release_duckdb()
-    run_id = dq_results.new_run_id()
-    run_rows = dq_results.rows(
-        summary, staged_dbt.manifest(), run_id, datetime.now(UTC), summary.success
-    )
-    dq_results.record(dbt.lake, run_rows, run_id)
+    _audit(staged_dbt, summary)
     if summary.success:
         dq_results.load_into(staged, dbt.lake, dbt.schema)
         publish(staged, published)
     return summary, summary.success
+
+
+def athena_schema(dbt: Dbt) -> str:
+    """The readers' schema prefix of an Athena build (the profile's ATHENA_SCHEMA)."""
+    return {**os.environ, **dbt.env}.get("ATHENA_SCHEMA") or ATHENA_SCHEMA_DEFAULT
+
+
+def published_colour(dbt: Dbt) -> str | None:
+    """The schema set readers see through the published views (None before the first)."""
+    key = layout.published_key(f"athena-{athena_schema(dbt)}")
+    if not dbt.lake.store.exists(key):
+        return None
+    return json.loads(dbt.lake.store.read_text(key))["colour"]
+
+
+def built_on(dbt: Dbt, colour: str) -> Dbt:
+    """dbt building into one schema set (`<schema>_<colour>_core`, ...)."""
+    return dataclasses.replace(
+        dbt, env={**dbt.env, "ATHENA_SCHEMA": f"{athena_schema(dbt)}_{colour}"}
+    )
+
+
+def views_to_publish(manifest: dict, base: str, colour: str) -> list[list[str]]:
+    """[readers' schema, built schema, name] of every built relation of a build."""
+    prefix = f"{base}_{colour}"
+    views = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] not in ("model", "seed", "snapshot"):
+            continue
+        if node["config"].get("materialized") == "ephemeral" or not node["schema"].startswith(
+            prefix
+        ):
+            continue
+        views.append([base + node["schema"][len(prefix) :], node["schema"], node["alias"]])
+    return sorted(views)
+
+
+def _audited_athena_build(dbt: Dbt, args: list[str]) -> tuple[RunSummary, bool]:
+    base = athena_schema(dbt)
+    live = published_colour(dbt)
+    colour = COLOURS[1] if live == COLOURS[0] else COLOURS[0]  # the set readers do not see
+    built = built_on(dbt, colour)
+    summary = summarize(built.invoke(["build", *args]))
+    _audit(built, summary)
+    if not summary.success:
+        return summary, False
+    views = views_to_publish(built.manifest(), base, colour)
+    published = dbt.invoke(
+        ["run-operation", "publish_views", "--args", json.dumps({"views": views})]
+    )
+    if not published.success:
+        raise PipelineError(
+            f"the build into {base}_{colour}_* passed its tests but publishing its views "
+            f"failed (see the dbt output above); readers still see {base}_{live or '(nothing)'}_*"
+        )
+    state = {"colour": colour, "published_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    dbt.lake.store.put_text(layout.published_key(f"athena-{base}"), json.dumps(state))
+    return summary, True

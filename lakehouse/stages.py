@@ -84,11 +84,7 @@ def transform(dbt: Dbt, extra: Sequence[str] = ()) -> RunSummary:
                 f"writing {', '.join(cut)}, so the cleaned zone may be partial; run "
                 "`lakehouse clean` again (it recovers them) before `lakehouse transform`"
             )
-        if dbt.target == "local":
-            summary, published = publish.audited_build(dbt, list(extra))
-        else:
-            summary = summarize(dbt.invoke(["build", *extra]))
-            published = summary.success
+        summary, published = publish.audited_build(dbt, list(extra))
     if not published:
         raise PipelineError(audit_failure(summary, dbt))
     return summary
@@ -96,10 +92,16 @@ def transform(dbt: Dbt, extra: Sequence[str] = ()) -> RunSummary:
 
 def audit_failure(summary: RunSummary, dbt: Dbt) -> str:
     """One line: what failed the build, and that readers still see the last good one."""
-    failed = summary.failures
+    failed = sorted(summary.failures, key=lambda n: n.status != "fail")  # tests first
     names = ", ".join(n.label for n in failed[:5]) + (", ..." if len(failed) > 5 else "")
-    if dbt.target != "local":
-        kept = "see the dbt output above"
+    if dbt.target == "athena":
+        live = publish.published_colour(dbt)
+        base = publish.athena_schema(dbt)
+        kept = (
+            f"nothing was published: readers still see the {live} build ({base}_{live}_*)"
+            if live
+            else "nothing was published (there is no earlier build)"
+        )
     else:
         warehouse = dbt.lake.warehouse
         last = "keeps the last good build" if warehouse.exists() else "was never built"

@@ -138,6 +138,18 @@ def project_copy(folder: Path, name: str = "project") -> Path:
     return project
 
 
+def broken_join_project(folder: Path) -> Path:
+    """A copy of the project whose fct_orders joins customers on the wrong key, so every
+    order falls to the unknown customer (and unknown_member_share fails)."""
+    project = project_copy(folder, "broken_project")
+    model = project / "models" / "marts" / "core" / "fct_orders.sql"
+    sql = model.read_text()
+    join = "on orders.customer_id = customers.customer_id"
+    assert join in sql
+    model.write_text(sql.replace(join, "on orders.order_id = customers.customer_id"))
+    return project
+
+
 def demo_artefacts(lake: Path) -> Path:
     """The dbt artefacts (manifest, run results) of the build that made the demo lake."""
     return lake.parent / "target"

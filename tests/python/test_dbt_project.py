@@ -224,3 +224,11 @@ def test_sql_built_from_vars_cannot_inject(parse_lake, tmp_path, var, value, mod
     assert not list((tmp_path / "target").rglob("compiled/**/*.sql"))
     # The project's own values compile.
     assert dbt.invoke(["compile", "--select", model]).success
+
+
+def test_the_athena_schema_prefix_is_the_profiles():
+    """lakehouse.publish names the Athena schema sets from the profile's default prefix."""
+    from lakehouse import publish
+
+    profile = (PROJECT_DIR / "profiles.example.yml").read_text()
+    assert f"env_var('ATHENA_SCHEMA', '{publish.ATHENA_SCHEMA_DEFAULT}')" in profile

@@ -19,12 +19,12 @@ import pytest
 
 from lakecore import layout
 from lakecore.lake import Lake
-from lakehouse import dbt_manifest
+from lakehouse import dbt_manifest, publish, stages
 from lakehouse.dbt_runner import Dbt, scoped_env, summarize
 from lakehouse.demo_aws import dbt_model_of, query_history, read_trino
 from lakehouse.pr_check.checks import athena_selection
 from lakehouse.twin.lake import LAKE_ROOT, athena_env
-from tests.python.conftest import TINY_SCALE, run_cli
+from tests.python.conftest import TINY_SCALE, broken_join_project, run_cli
 from tests.python.deliveries import next_day_events
 
 # On the session's twin, in the twin's worker (make test); `make test-aws` runs this
@@ -84,13 +84,14 @@ def test_demo_aws_builds_everything_on_athena_and_matches_duckdb(demo_aws):
 
 
 def test_demo_aws_wrote_athena_tables_to_the_curated_zone_on_s3(demo_aws):
-    """The docs catalog generated on the twin lists the Athena tables, at S3 locations
-    under the lake's curated zone."""
+    """The docs catalog generated on the twin lists the relations readers use: the
+    published views (write-audit-publish), with the built tables' columns."""
     proc, out = demo_aws
     assert proc.returncode == 0
     catalog = json.loads((out / "athena" / "catalog.json").read_text())
     fct = next(n for n in catalog["nodes"].values() if n["metadata"]["name"] == "fct_orders")
-    assert fct["metadata"]["type"] in ("table", "EXTERNAL_TABLE", "BASE TABLE")
+    assert fct["metadata"]["schema"] == "ecom_curated_db_core"
+    assert fct["metadata"]["type"].lower() in ("view", "virtual_view"), fct["metadata"]
     assert {"order_id", "revenue_brl"} <= set(fct["columns"])
 
 
@@ -133,6 +134,51 @@ def _cleaned_on_s3_holds(lake: Lake, before_root, new_events: int) -> None:
     assert listed and not [k for k in listed if k.endswith("/")]
 
 
+def _sorted_rows(tables) -> dict[str, list]:
+    return {name: sorted(table.rows, key=repr) for name, table in tables}
+
+
+def test_a_build_that_fails_its_audit_on_athena_publishes_nothing(demo_aws, twin, tmp_path):
+    """Write-audit-publish on Athena: demo-aws published its build (the blue schema set)
+    as views; a build whose fct_orders joins customers on the wrong key goes to the
+    green set, fails its audit, and publishes nothing: every published view still shows
+    the blue build's rows, and the failure names the test."""
+    from lakecore.errors import PipelineError
+
+    proc, _ = demo_aws
+    assert proc.returncode == 0, "demo-aws failed: see the test above"
+    env = athena_env(twin.env())
+    with scoped_env(env):
+        lake = Lake.open(LAKE_ROOT)
+        readers = Dbt(lake, target="athena", target_path=tmp_path / "readers", env=env)
+        assert publish.published_colour(readers) == "blue"
+        assert readers.invoke(["parse"]).success
+        models = dbt_manifest.models(readers.manifest())
+        marts = {m: n["relation_name"] for m, n in models.items() if n["fqn"][1] == "marts"}
+        assert marts["fct_orders"] == '"awsdatacatalog"."ecom_curated_db_core"."fct_orders"'
+        before = _sorted_rows(read_trino(twin.trino, marts))
+        assert before["fct_orders"]
+
+        project = broken_join_project(tmp_path)
+        broken = Dbt(lake, project, target="athena", target_path=project / "target", env=env)
+        with pytest.raises(PipelineError) as failure:
+            stages.transform(
+                broken,
+                ["--select", "+fct_orders", "--exclude", "test_type:unit",
+                 "--indirect-selection", "cautious"],
+            )  # fmt: skip
+        message = str(failure.value)
+        assert "failed its audit" in message, message
+        assert "unknown_member_share_fct_orders_customer_id" in message
+        assert "nothing was published: readers still see the blue build" in message
+        assert publish.published_colour(readers) == "blue"
+        assert _sorted_rows(read_trino(twin.trino, marts)) == before
+        # The failed build is in the green set, to inspect: every order fell to unknown.
+        green = {"fct_orders": '"awsdatacatalog"."ecom_curated_db_green_core"."fct_orders"'}
+        ((_, table),) = read_trino(twin.trino, green)
+        assert len({r[table.columns.index("customer_id")] for r in table.rows}) == 1
+
+
 def test_a_next_day_built_incrementally_on_athena_equals_a_full_refresh(
     demo_aws, twin, spark, tmp_path
 ):
@@ -147,7 +193,9 @@ def test_a_next_day_built_incrementally_on_athena_equals_a_full_refresh(
     cli_env = {k: v for k, v in env.items() if v is not None}
     with scoped_env(env):
         lake = Lake.open(LAKE_ROOT)
-        dbt = Dbt(lake, target="athena", target_path=tmp_path / "athena", env=env)
+        readers = Dbt(lake, target="athena", target_path=tmp_path / "athena", env=env)
+        # The tables of the build readers see (its views publish them): built on again.
+        dbt = publish.built_on(readers, publish.published_colour(readers))
         assert dbt.invoke(["parse"]).success
         rebuild = athena_selection(dbt.manifest(), INCREMENTAL)[1]
         relations = {m: dbt_manifest.models(dbt.manifest())[m]["relation_name"] for m in FACTS}

@@ -5,7 +5,6 @@ Run twice: the second run lands nothing new and every table keeps its rows."""
 import hashlib
 import json
 import shutil
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -15,7 +14,7 @@ from lakecore.errors import PipelineError
 from lakecore.lake import Lake
 from lakehouse import cli, stages
 from lakehouse.dbt_runner import Dbt
-from tests.python.conftest import TINY_SCALE, copy_of, dbt_target, project_copy
+from tests.python.conftest import TINY_SCALE, broken_join_project, copy_of, dbt_target
 from tests.python.deliveries import next_day_events
 
 pytestmark = [pytest.mark.e2e, pytest.mark.spark]
@@ -155,21 +154,9 @@ def test_payments_that_do_not_add_up_warn_and_the_build_goes_on(spark, demo_lake
     assert "assert_payments_match_item_totals" in failed
 
 
-def _broken_project(tmp_path) -> Path:
-    """A copy of the project whose fct_orders joins customers on the wrong key, so every
-    order falls to the unknown customer."""
-    project = project_copy(tmp_path, "broken_project")
-    model = project / "models" / "marts" / "core" / "fct_orders.sql"
-    sql = model.read_text()
-    join = "on orders.customer_id = customers.customer_id"
-    assert join in sql
-    model.write_text(sql.replace(join, "on orders.order_id = customers.customer_id"))
-    return project
-
-
 def _a_broken_join_fails_a_test(lake, tmp_path) -> None:
     """With the broken join, a dbt test fails instead of the build passing quietly."""
-    project = _broken_project(tmp_path)
+    project = broken_join_project(tmp_path)
     dbt = Dbt(Lake.open(str(lake)), project, target_path=project / "target")
 
     def build(*extra: str) -> set[str]:
@@ -209,7 +196,7 @@ def test_a_build_that_fails_its_audit_publishes_nothing(spark, demo_lake, tmp_pa
     before = _published(lake)
     assert "main_core.fct_orders" in before and len(before) >= 40
     digest = hashlib.sha256(warehouse.read_bytes()).hexdigest()
-    project = _broken_project(tmp_path)
+    project = broken_join_project(tmp_path)
     broken = Dbt(Lake.open(str(lake)), project, target_path=project / "target")
 
     with pytest.raises(PipelineError) as failure:
