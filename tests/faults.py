@@ -46,6 +46,8 @@ from pathlib import Path
 
 import duckdb
 
+from tests.python.checksums import warehouse_checksums
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DAY1, DAY2 = "2026-11-20", "2026-11-21"
 ZONES = ("cleaned", "quarantine")
@@ -191,29 +193,7 @@ def published_state(lake: Path) -> dict | None:
     warehouse = lake / "warehouse.duckdb"
     if not warehouse.exists():
         return None
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        relations = con.execute(
-            "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_catalog = 'warehouse' and table_schema <> 'main_audit' "
-            "and table_type = 'BASE TABLE' order by 1"
-        ).fetchall()
-        return {rel: _table_checksum(con, rel) for (rel,) in relations}
-    finally:
-        con.close()
-
-
-def _table_checksum(con, relation: str) -> tuple[int, int]:
-    """Rows and a checksum of every row; doubles rounded to 6 decimals first (a sum of
-    floats in parallel varies in its last bits from run to run)."""
-    columns = con.execute(f"describe {relation}").fetchall()
-    values = ", ".join(
-        f'round("{name}", 6)' if kind in ("DOUBLE", "FLOAT") else f'"{name}"'
-        for name, kind, *_ in columns
-    )
-    sql = f"select count(*), coalesce(sum(hash({values})), 0) from {relation}"  # nosec B608 # names from the catalog
-    n, checksum = con.execute(sql).fetchone()
-    return int(n), int(checksum)
+    return warehouse_checksums(warehouse, tables_only=True, skip_schemas=("main_audit",))
 
 
 STATES: dict[str, Callable[[Path], object]] = {

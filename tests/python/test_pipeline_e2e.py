@@ -14,6 +14,7 @@ from lakecore.errors import PipelineError
 from lakecore.lake import Lake
 from lakehouse import cli, stages
 from lakehouse.dbt_runner import Dbt
+from tests.python.checksums import warehouse_checksums
 from tests.python.conftest import TINY_SCALE, broken_join_project, copy_of, dbt_target
 from tests.python.deliveries import next_day_events
 
@@ -173,18 +174,7 @@ def _a_broken_join_fails_a_test(lake, tmp_path) -> None:
 
 def _published(lake) -> dict[str, tuple[int, int]]:
     """Every relation readers see in the warehouse: (rows, checksum of every row)."""
-    con = duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True)
-    try:
-        relations = con.execute(
-            "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_catalog = 'warehouse' order by 1"
-        ).fetchall()
-        return {
-            rel: tuple(con.execute(f"select count(*), sum(hash(t)) from {rel} t").fetchone())
-            for (rel,) in relations
-        }
-    finally:
-        con.close()
+    return warehouse_checksums(lake / "warehouse.duckdb")
 
 
 def test_a_build_that_fails_its_audit_publishes_nothing(spark, demo_lake, tmp_path):
