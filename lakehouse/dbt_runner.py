@@ -9,11 +9,15 @@ the Athena settings) are set for the call only and restored afterwards.
     dbt = Dbt(Lake.open("lake"))
     result = dbt.invoke(["build"])
     summary = summarize(result)
+
+Several commands in a row (the demo: freshness, build, docs) parse the project once:
+`dbt.parsed()` parses it and returns a Dbt whose commands all reuse that manifest.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import threading
@@ -133,6 +137,8 @@ class Dbt:
     target_path: Path | None = None  # dbt's artefacts (default: the project's target/)
     profiles: Path | None = None  # default: profiles_dir(project_dir)
     env: Mapping[str, str | None] = field(default_factory=dict)  # more variables for dbt
+    # The parsed project every command reuses (see parsed()); None: each command parses.
+    parsed_manifest: object | None = field(default=None, compare=False, repr=False)
 
     def environment(self) -> dict[str, str | None]:
         """What the profile and the sources read through env_var()."""
@@ -159,10 +165,23 @@ class Dbt:
         if self.target == "athena":
             share_botocore_loader()
         with scoped_env(self.environment()):
-            result = dbtRunner().invoke(command)
+            result = dbtRunner(manifest=self.parsed_manifest).invoke(command)
         if result.exception is not None:
             raise PipelineError(f"dbt {args[0]} could not run: {result.exception}")
         return result
+
+    def parsed(self) -> Dbt:
+        """This dbt with the project parsed once, for several commands in a row. A command
+        given a parsed manifest does not parse again: `--vars` and `env_var()` values it
+        brings that the parse did not see have no effect on the models' SQL, so keep
+        them the same (or parse again). The manifest's schemas are this Dbt's: a Dbt
+        with other schemas (dataclasses.replace) must drop it (`parsed_manifest=None`)."""
+        # manifest.json is left as the last command wrote it (the parse's own is not
+        # compiled: a docs site reading it would lose the compiled SQL).
+        result = self.invoke(["parse", "--no-write-json"])
+        if not result.success:
+            raise PipelineError("dbt parse failed: see the dbt output above")
+        return dataclasses.replace(self, parsed_manifest=result.result)
 
     def manifest(self) -> dict:
         return dbt_manifest.load(self.artefacts / "manifest.json")
@@ -190,6 +209,8 @@ class RunSummary:
 
     success: bool
     nodes: list[NodeResult]
+    # The published build's results, reused: nothing it read had changed (publish.is_current).
+    reused: bool = False
 
     def of(self, resource_type: str, *statuses: str) -> list[NodeResult]:
         return [

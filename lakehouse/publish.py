@@ -31,7 +31,13 @@ replaced atomically in the Glue catalog; the set of them is not (Glue has no tra
 across tables): for the seconds the views take, a reader may see some relations of the
 new build and some of the last, each one whole and audited.
 
-The build holds the lake's lock (lakecore.lock), so one build stages at a time."""
+The build holds the lake's lock (lakecore.lock), so one build stages at a time.
+
+A published local build records what it was built from (`_audit/published/duckdb-<schema>.json`):
+a fingerprint of the project's files, the profile, the dbt arguments and versions, the
+cleaning runs committed so far and the day. The demo skips a build whose fingerprint
+matches the published one (`is_current`): nothing it reads has changed, so it would
+publish the same tables. `lakehouse transform` always builds."""
 
 from __future__ import annotations
 
@@ -45,7 +51,7 @@ from pathlib import Path
 from lakecore import layout
 from lakecore.errors import PipelineError
 from lakehouse import dq_results
-from lakehouse.dbt_runner import Dbt, RunSummary, summarize
+from lakehouse.dbt_runner import Dbt, NodeResult, RunSummary, summarize
 
 STAGING = "_staging"  # under the lake root: the build being audited
 ATHENA_SCHEMA_DEFAULT = "ecom_curated_db"  # profiles.example.yml's (a test checks)
@@ -101,6 +107,104 @@ def stage(published: Path) -> Path:
     return staged
 
 
+PROJECT_PATH_KEYS = (
+    "model-paths", "seed-paths", "macro-paths", "test-paths", "snapshot-paths", "analysis-paths",
+)  # fmt: skip
+
+
+def fingerprint(dbt: Dbt, args: list[str]) -> str:
+    """What a local build reads, hashed: the project's files and profile, the arguments,
+    dbt's and the adapter's versions, dbt's environment, the cleaning runs committed so
+    far (every run that changed the cleaned zone logged a row) and today's date (models
+    and tests may read the clock)."""
+    import hashlib
+
+    import yaml
+    from dbt.version import __version__ as dbt_version
+
+    from lakehouse.dbt_runner import profiles_dir
+
+    digest = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        digest.update(f"{label}\0{len(data)}\0".encode())
+        digest.update(data)
+
+    project_file = dbt.project_dir / "dbt_project.yml"
+    project = yaml.safe_load(project_file.read_text())
+    add("dbt_project.yml", project_file.read_bytes())
+    for key in PROJECT_PATH_KEYS:
+        for folder in project.get(key, []):
+            for path in sorted((dbt.project_dir / folder).rglob("*")):
+                if path.is_file():
+                    add(path.relative_to(dbt.project_dir).as_posix(), path.read_bytes())
+    profile = dbt.profiles or profiles_dir(dbt.project_dir)
+    add("profiles.yml", (profile / "profiles.yml").read_bytes())
+    environment = {k: v for k, v in dbt.environment().items() if k != "LAKEHOUSE_WAREHOUSE"}
+    runs = dbt.lake.store.list(f"{layout.RUN_LOG}/")
+    facts = [dbt.target, args, environment, dbt_version, runs, datetime.now(UTC).date().isoformat()]
+    add("facts", json.dumps(facts, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _record_key(dbt: Dbt) -> str:
+    return layout.published_key(f"duckdb-{dbt.schema}")
+
+
+def is_current(dbt: Dbt, args: list[str]) -> RunSummary | None:
+    """The published build's summary when it was built from exactly what a build now
+    would read (same fingerprint), else None."""
+    key = _record_key(dbt)
+    if not dbt.lake.warehouse.exists() or not dbt.lake.store.exists(key):
+        return None
+    record = json.loads(dbt.lake.store.read_text(key))
+    if record["fingerprint"] != fingerprint(dbt, args):
+        return None
+    return RunSummary(True, [NodeResult(**n) for n in record["nodes"]], reused=True)
+
+
+def _record(dbt: Dbt, args: list[str], summary: RunSummary) -> None:
+    nodes = [dataclasses.asdict(n) | {"message": ""} for n in summary.nodes]
+    record = {
+        "fingerprint": fingerprint(dbt, args),
+        "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "nodes": nodes,
+    }
+    dbt.lake.store.put_text(_record_key(dbt), json.dumps(record))
+
+
+DOCS_RECORD = "lakehouse_docs.json"  # in dbt's target folder, beside the site
+DOCS_FILES = ("index.html", "manifest.json", "catalog.json")
+
+
+def _docs_state(dbt: Dbt) -> dict | None:
+    """The published build's fingerprint and the site's files' hashes (None: no site)."""
+    import hashlib
+
+    key = _record_key(dbt)
+    files = [dbt.artefacts / name for name in DOCS_FILES]
+    if not dbt.lake.store.exists(key) or not all(f.exists() for f in files):
+        return None
+    return {
+        "fingerprint": json.loads(dbt.lake.store.read_text(key))["fingerprint"],
+        "files": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files},
+    }
+
+
+def record_docs(dbt: Dbt) -> None:
+    """Note that the docs site in dbt's target folder shows the published build."""
+    state = _docs_state(dbt)
+    if state is not None:
+        (dbt.artefacts / DOCS_RECORD).write_text(json.dumps(state))
+
+
+def docs_current(dbt: Dbt) -> bool:
+    """Whether the docs site was generated from the published build and not changed
+    since (another dbt command rewrites manifest.json)."""
+    record = dbt.artefacts / DOCS_RECORD
+    return record.exists() and json.loads(record.read_text()) == _docs_state(dbt)
+
+
 def publish(staged: Path, published: Path) -> None:
     """Make the audited build the one readers open: one atomic rename, made durable."""
     _checkpoint(staged)
@@ -127,6 +231,7 @@ def audited_build(dbt: Dbt, args: list[str]) -> tuple[RunSummary, bool]:
     published = dbt.lake.warehouse
     release_duckdb()
     staged = stage(published)
+    # Same catalog name (the file's stem) and schemas: a parsed manifest stays valid.
     staged_dbt = dataclasses.replace(dbt, env={**dbt.env, "LAKEHOUSE_WAREHOUSE": str(staged)})
     try:
         summary = summarize(staged_dbt.invoke(["build", *args]))
@@ -136,6 +241,7 @@ def audited_build(dbt: Dbt, args: list[str]) -> tuple[RunSummary, bool]:
     if summary.success:
         dq_results.load_into(staged, dbt.lake, dbt.schema)
         publish(staged, published)
+        _record(dbt, args, summary)
     return summary, summary.success
 
 
@@ -155,7 +261,9 @@ def published_colour(dbt: Dbt) -> str | None:
 def built_on(dbt: Dbt, colour: str) -> Dbt:
     """dbt building into one schema set (`<schema>_<colour>_core`, ...)."""
     return dataclasses.replace(
-        dbt, env={**dbt.env, "ATHENA_SCHEMA": f"{athena_schema(dbt)}_{colour}"}
+        dbt,
+        env={**dbt.env, "ATHENA_SCHEMA": f"{athena_schema(dbt)}_{colour}"},
+        parsed_manifest=None,  # parsed for the readers' schemas, not this set's
     )
 
 

@@ -59,17 +59,21 @@ def clean(lake: Lake, entities: Sequence[str] | None, full_refresh: bool = False
             soft_wrap=True,
         )
 
+    def spark(rows_to_read: int):  # started only when there is something to read
+        return local_spark("lakehouse-clean", lake=lake, rows=rows_to_read)
+
     with lock.hold(lake, "clean"):  # a busy lake is refused before Spark starts
-        spark = local_spark("lakehouse-clean", lake=lake)
         rows = run(spark, lake, entities, progress=show, full_refresh=full_refresh)
     fresh = sum(1 for r in rows if r.raw_files)
     mode = " (full refresh)" if full_refresh else ""
     return f"{len(rows)} entities reconciled, {fresh} with new raw files{mode}"
 
 
-def transform(dbt: Dbt, extra: Sequence[str] = ()) -> RunSummary:
+def transform(dbt: Dbt, extra: Sequence[str] = (), unless_current: bool = False) -> RunSummary:
     """dbt build of seeds, models, snapshots and their tests, holding the lake's lock;
-    locally written to a staging copy and published only if it passed (lakehouse.publish)."""
+    locally written to a staging copy and published only if it passed (lakehouse.publish).
+    `unless_current`: keep the published local build when it was built from exactly what
+    this build would read (its results are returned, marked `reused`)."""
     if not dbt.lake.store.list(f"{layout.CLEANED}/"):
         raise PipelineError(
             f"{dbt.lake.uri(layout.CLEANED)}: nothing cleaned yet, so the models have no "
@@ -84,6 +88,10 @@ def transform(dbt: Dbt, extra: Sequence[str] = ()) -> RunSummary:
                 f"writing {', '.join(cut)}, so the cleaned zone may be partial; run "
                 "`lakehouse clean` again (it recovers them) before `lakehouse transform`"
             )
+        if unless_current and dbt.target == "local":
+            current = publish.is_current(dbt, list(extra))
+            if current is not None:
+                return current
         summary, published = publish.audited_build(dbt, list(extra))
     if not published:
         raise PipelineError(audit_failure(summary, dbt))
@@ -117,27 +125,49 @@ def audit_failure(summary: RunSummary, dbt: Dbt) -> str:
 
 def built(summary: RunSummary) -> str:
     passed, total = summary.data_tests
-    return f"{len(summary.of('model'))} models, {passed}/{total} tests passed"
+    line = f"{len(summary.of('model'))} models, {passed}/{total} tests passed"
+    if summary.reused:
+        return f"up to date: nothing changed since the published build ({line}); `lakehouse transform` rebuilds"
+    return line
 
 
-def freshness(dbt: Dbt) -> str:
-    """dbt source freshness: every source's newest load against its thresholds."""
-    summary = summarize(dbt.invoke(["source", "freshness"]))
+def freshness(dbt: Dbt, write_json: bool = True) -> str:
+    """dbt source freshness: every source's newest load against its thresholds.
+    `write_json=False` leaves dbt's target folder alone: the demo's docs site reads the
+    build's manifest.json, which the freshness run would replace with an uncompiled one."""
+    summary = summarize(
+        dbt.invoke(["source", "freshness", *([] if write_json else ["--no-write-json"])])
+    )
     late = [n for n in summary.nodes if n.status not in ("pass", "warn")]
     stale = [n for n in summary.nodes if n.status == "warn"]
     if late or not summary.success:
         names = ", ".join(f"{n.label} ({n.status})" for n in late)
         raise PipelineError(
             f"source freshness failed: {names or 'see the dbt output above'}; "
-            "land and clean newer files, or check target/sources.json"
+            "land and clean newer files, or check "
+            + ("target/sources.json" if write_json else "the dbt output above")
         )
     detail = f", {len(stale)} past their warning threshold" if stale else ""
     return f"{len(summary.nodes)} sources checked{detail}"
 
 
-def docs(dbt: Dbt) -> str:
-    dbt.invoke(["docs", "generate"])
-    return f"docs site written to {dbt.artefacts / 'index.html'}"
+def docs(dbt: Dbt, build: RunSummary | None = None) -> str:
+    """The docs site. After a full `dbt build` in this process on the same parsed
+    manifest (`build`), the build's manifest.json already holds every node's compiled
+    SQL: the docs then only read the catalog (`--no-compile`) instead of compiling it all
+    again. After a reused build, the site is kept when it was generated from it."""
+    site = dbt.artefacts / "index.html"
+    if build is not None and build.reused and publish.docs_current(dbt):
+        return f"up to date: {site} shows the published build"
+    if build is not None and not build.reused:
+        # A build compiles what it runs; the analyses (showcase queries) it does not.
+        dbt.invoke(["compile", "--select", "resource_type:analysis"])
+        dbt.invoke(["docs", "generate", "--no-compile"])
+    else:
+        dbt.invoke(["docs", "generate"])
+    if build is not None:
+        publish.record_docs(dbt)
+    return f"docs site written to {site}"
 
 
 def model_row_counts(lake: Lake, relations: Sequence[str]) -> list[tuple[str, int]]:

@@ -59,6 +59,28 @@ def test_all_means_every_entity_with_landed_files(spark, landed_lake):
     assert {r.entity for r in rows} == set(DATASETS)
 
 
+def test_spark_starts_only_when_there_is_something_to_read(spark, landed_lake):
+    """A run with nothing new plans from the lake's files alone: no Spark session (the
+    JVM's start is most of a no-op run). A run with files to read starts one."""
+    lake = Lake.open(str(landed_lake))
+    run(spark, lake, ["orders", "sellers"])
+    started = []
+
+    def session(rows: int):
+        started.append(rows)
+        return spark
+
+    rows = run(session, lake, ["orders", "sellers"])
+    assert not started
+    assert [(r.entity, r.raw_files, r.raw_rows) for r in rows] == [
+        ("orders", 0, 0),
+        ("sellers", 0, 0),
+    ]
+    rows = run(session, lake, ["orders", "sellers"], full_refresh=True)
+    assert started == [sum(r.raw_rows for r in rows)]
+    assert all(r.raw_files and r.is_balanced for r in rows)
+
+
 def test_rerun_gives_the_same_rows(spark, landed_lake):
     run(spark, Lake.open(str(landed_lake)), ["orders", "events"])
     first = _cleaned_rows(spark, landed_lake, "orders"), _cleaned_rows(spark, landed_lake, "events")

@@ -12,10 +12,16 @@ from pyspark.sql import functions as F
 
 from lakecore.errors import PipelineError
 from lakecore.lake import Lake
-from lakehouse import cli, stages
+from lakehouse import cli, publish, stages
 from lakehouse.dbt_runner import Dbt
 from tests.python.checksums import warehouse_checksums
-from tests.python.conftest import TINY_SCALE, broken_join_project, copy_of, dbt_target
+from tests.python.conftest import (
+    TINY_SCALE,
+    broken_join_project,
+    copy_of,
+    dbt_target,
+    project_copy,
+)
 from tests.python.deliveries import next_day_events
 
 pytestmark = [pytest.mark.e2e, pytest.mark.spark]
@@ -68,7 +74,8 @@ def test_demo_end_to_end_and_idempotent(spark, demo_lake, tmp_path, capsys):
     finally:
         con.close()
 
-    # Re-run: same seed, same bytes -> ingestion is a no-op, tables keep their rows.
+    # Re-run: same seed, same bytes -> ingestion is a no-op, tables keep their rows. The
+    # copy is at another path (the sources' locations changed): dbt builds again.
     generated = demo_lake.parent / "generated"
     args = [
         *("--lake", str(lake), "demo", "--scale", str(TINY_SCALE), "--seed", "11"),
@@ -81,14 +88,49 @@ def test_demo_end_to_end_and_idempotent(spark, demo_lake, tmp_path, capsys):
     assert "13 sources checked" in out  # dbt source freshness, every threshold met
     n_files = sum(1 for p in generated.rglob("*") if p.is_file())
     assert f"0 landed (0 rows), {n_files} already landed" in out
+    assert "0 with new raw files" in out and "up to date" not in out
     assert _counts(lake) == first
     assert sum(1 for p in (lake / "raw").rglob("*") if p.is_file()) == n_files
 
-    # dbt built, tested and documented everything.
+    # dbt built and tested everything; the docs site shows every node's compiled SQL
+    # (the docs read the build's manifest instead of compiling again).
     results = json.loads((dbt_target() / "run_results.json").read_text())
-    assert {r["status"] for r in results["results"]} == {"success"}  # docs generate
-    assert (dbt_target() / "index.html").exists()
-    assert (dbt_target() / "catalog.json").exists()
+    assert {r["status"] for r in results["results"]} <= {"success", "pass", "no-op"}
+    manifest = json.loads((dbt_target() / "manifest.json").read_text())
+    kinds = ("model", "test", "analysis")
+    nodes = [n for n in manifest["nodes"].values() if n["resource_type"] in kinds]
+    assert len(nodes) > 300 and all(n.get("compiled_code") for n in nodes)
+    catalog = json.loads((dbt_target() / "catalog.json").read_text())
+    assert "model.ecom_lakehouse.fct_orders" in catalog["nodes"]
+
+    # Nothing changed since: the build and the docs are reused, the tables are the same
+    # file, and the docs site is untouched.
+    published = (lake / "warehouse.duckdb").stat().st_ino
+    site = {
+        f: (dbt_target() / f).read_bytes() for f in ("index.html", "manifest.json", "catalog.json")
+    }
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    flat = " ".join(out.split())  # the console wraps long lines
+    assert "up to date: nothing changed since the published build" in flat, out[-3000:]
+    assert "shows the published build" in flat, out[-3000:]
+    assert "tests passed" in out
+    assert (lake / "warehouse.duckdb").stat().st_ino == published
+    assert {f: (dbt_target() / f).read_bytes() for f in site} == site
+
+    # What would make a build differ is noticed: other dbt arguments, a new cleaning
+    # run, an edited model.
+    dbt = Dbt(Lake.open(str(lake)))
+    assert publish.is_current(dbt, []) is not None
+    assert publish.is_current(dbt, ["--select", "fct_orders"]) is None
+    new_run = lake / "_audit" / "run_log" / "29990101T000000Z-test-orders.jsonl"
+    new_run.write_text("{}\n")
+    assert publish.is_current(dbt, []) is None
+    new_run.unlink()
+    project = project_copy(tmp_path)
+    model = project / "models" / "marts" / "core" / "fct_orders.sql"
+    model.write_text(model.read_text() + "\n-- edited\n")
+    assert publish.is_current(Dbt(Lake.open(str(lake)), project), []) is None
 
 
 def test_dbt_build_reports_test_failures(spark, demo_lake, tmp_path, capsys, monkeypatch):
