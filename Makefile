@@ -100,7 +100,7 @@ dashboard: $(VENV)/.installed ## write target/dashboard.html from the marts (aft
 glue-package: $(VENV)/.installed ## build dist/glue/ (Glue job script + --extra-py-files zip)
 	$(BIN)/lakehouse package-glue --out dist/glue
 
-bench: $(VENV)/.installed ## time each stage at SCALE and print a table (not part of test)
+bench: $(VENV)/.installed ## time each stage at SCALE against the targets, DuckDB and Spark references, two `make demo` runs (not part of test)
 	$(BIN)/python bench/pipeline.py --scale $(SCALE)
 
 bench-aws: $(VENV)/.installed-dev ## demo-aws per stage, Trino's start, bytes Athena scans (not part of test)

@@ -24,6 +24,8 @@ class Measure:
     seconds: float
     peak_mb: float
     note: str = ""
+    stdout: str = ""  # kept when asked (keep_stdout)
+    figure: float | None = None  # what a target compares, when not the wall time
 
 
 def _tree_rss_mb(root: int) -> float:
@@ -49,7 +51,9 @@ def _tree_rss_mb(root: int) -> float:
     return sum(rss.get(p, 0) for p in tree) / 2**20
 
 
-def measure(stage: str, cmd: list[str], env: dict[str, str] | None = None) -> Measure:
+def measure(
+    stage: str, cmd: list[str], env: dict[str, str] | None = None, keep_stdout: bool = False
+) -> Measure:
     """Run a command; return its wall time and the peak RSS of its whole process tree
     (the CLI plus the Spark JVM or dbt it starts), sampled every 100 ms."""
     start = time.perf_counter()
@@ -57,19 +61,25 @@ def measure(stage: str, cmd: list[str], env: dict[str, str] | None = None) -> Me
         cmd,
         cwd=PROJECT_DIR,
         env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE if keep_stdout else subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
     peak = 0.0
-    stderr_chunks: list[str] = []
-    reader = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read()))
-    reader.start()
+    chunks: dict[str, list[str]] = {"stdout": [], "stderr": []}
+    readers = [
+        threading.Thread(target=lambda name=name: chunks[name].append(getattr(proc, name).read()))
+        for name in ("stdout", "stderr")
+        if getattr(proc, name) is not None
+    ]
+    for reader in readers:
+        reader.start()
     while proc.poll() is None:
         peak = max(peak, _tree_rss_mb(proc.pid))
         time.sleep(0.1)
     seconds = time.perf_counter() - start
-    reader.join()
+    for reader in readers:
+        reader.join()
     if proc.returncode != 0:
-        sys.exit(f"error: stage {stage} failed:\n{''.join(stderr_chunks)[-3000:]}")
-    return Measure(stage, seconds, peak)
+        sys.exit(f"error: stage {stage} failed:\n{''.join(chunks['stderr'])[-3000:]}")
+    return Measure(stage, seconds, peak, stdout="".join(chunks["stdout"]))

@@ -1,20 +1,28 @@
-"""Time every stage of the pipeline at a given scale and print a table.
+"""Time every stage of the pipeline at a given scale and print a table with the targets.
 
     python bench/pipeline.py --scale 0.01            (what `make bench` runs)
     python bench/pipeline.py --scale 1 --keep
 
 Each stage runs as its own `lakehouse` process in a fresh lake, so the table shows wall
-time and peak resident memory per stage (the process and the JVM or dbt it starts). As
-a reference measured in the same run on the same machine, DuckDB converts the same raw
-CSVs to Parquet: the clean stage's ratio to it says how far Spark is from the speed of
-light for this data, independent of how noisy the machine is. Not part of `make test`.
+time and peak resident memory per stage (the process and the JVM or dbt it starts). Two
+references are measured in the same run on the same machine: DuckDB converting the same
+raw CSVs to Parquet (the speed of light for this data) and Spark doing the same with no
+cleaning at all (Spark's own floor). The clean stage's ratios to them say how far it is
+from either, independent of how noisy the machine is. `make demo` itself (one process,
+dbt parsing once) is measured at the demo scale: a first run in a fresh lake with dbt's
+parse cache empty, then a re-run with nothing new. With `--expect FILE` the rows of every
+model are compared with FILE (written by `--write-expected FILE` on a known-good build):
+an optimisation must not change a single count (scale 1, seed 42 is checked against
+bench/expected/ by default). Not part of `make test`.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -38,6 +46,61 @@ for p in sorted(pathlib.Path({str(raw_dir)!r}).glob('*.csv')):
                 f"to '{{out / p.stem}}.parquet' (format parquet, compression snappy)")
 """
     return measure("reference: DuckDB csv->parquet", [sys.executable, "-c", code])
+
+
+def spark_reference(raw_dir: Path, out_dir: Path) -> Measure:
+    """Raw CSV -> Parquet with local Spark and no cleaning: Spark's floor for this data
+    (its start included, as the clean stage's is)."""
+    code = f"""
+import pathlib
+from glue_etl.spark import local_spark
+spark = local_spark("reference")
+spark.conf.set("spark.sql.sources.parallelPartitionDiscovery.threshold", "10000")
+out = pathlib.Path({str(out_dir)!r})
+for p in sorted(pathlib.Path({str(raw_dir)!r}).glob('*.csv')):
+    reader = spark.read.option("header", True).option("multiLine", "reviews" in p.name)
+    reader.csv(str(p)).write.mode("overwrite").parquet(str(out / p.stem))
+"""
+    return measure("reference: Spark csv->parquet", [sys.executable, "-c", code])
+
+
+STAGE_LINE = re.compile(r"^✓ (?P<stage>.+?) in (?P<seconds>[0-9.]+)s", re.MULTILINE)
+
+
+def demo_runs(work: Path) -> list[Measure]:
+    """`lakehouse demo` at the demo scale, as a user runs it: in a fresh lake with dbt's
+    parse cache empty, then again with nothing new. The pipeline's stages are what the
+    demo reports after generating (ingest to docs)."""
+    lake, generated, target = work / "demo-lake", work / "demo-generated", work / "demo-target"
+    command = [LAKEHOUSE, "--lake", str(lake), "demo", "--generated", str(generated)]
+    rows = []
+    for label in ("make demo: first run, fresh lake", "make demo: re-run, nothing new"):
+        run = measure(label, command, env={"DBT_TARGET_PATH": str(target)}, keep_stdout=True)
+        stages = {m["stage"]: float(m["seconds"]) for m in STAGE_LINE.finditer(run.stdout)}
+        run.figure = sum(s for name, s in stages.items() if name != "generate")
+        run.note = "pipeline stages (ingest to docs): " + ", ".join(
+            f"{name} {s:.1f}" for name, s in stages.items() if name != "generate"
+        )
+        rows.append(run)
+    return rows
+
+
+def model_rows(lake: Path) -> dict[str, int]:
+    """Rows of every relation in the published warehouse."""
+    import duckdb
+
+    con = duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True)
+    try:
+        names = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema like 'main_%' and table_schema <> 'main_audit' order by 1, 2"
+        ).fetchall()
+        return {
+            f"{s}.{t}": con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0]  # nosec B608 # names from the catalog
+            for s, t in names
+        }
+    finally:
+        con.close()
 
 
 def _data_lines(path: Path) -> int:
@@ -79,46 +142,55 @@ def next_days(raw: Path, out: Path, days: int) -> list[Path]:
     return folders
 
 
+# Rows per model of known-good builds (the counts an optimisation must keep).
+EXPECTED = Path(__file__).with_name("expected")
+# The targets (issue 16), by row: what the row's figure must not exceed, and its unit.
+PEAK_MB_TARGET = 4096
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", action="store_true", help="keep the bench lake afterwards")
+    parser.add_argument(
+        "--expect",
+        type=Path,
+        help="fail unless every model has these rows "
+        "(default: bench/expected/rows_scale<S>_seed<N>.json when it exists)",
+    )
+    parser.add_argument("--write-expected", type=Path, help="write every model's rows here")
+    parser.add_argument("--no-demo", action="store_true", help="skip the two `make demo` runs")
     args = parser.parse_args()
+    default_expected = EXPECTED / f"rows_scale{args.scale:g}_seed{args.seed}.json"
+    if args.expect is None and default_expected.exists():
+        args.expect = default_expected
 
     work = Path(tempfile.mkdtemp(prefix=f"bench-{args.scale}-"))
     raw, lake = work / "generated", work / "lake"
     base = [LAKEHOUSE, "--lake", str(lake)]
-    rows = [
-        measure(
-            "generate",
-            [
-                *base,
-                "generate",
-                "--scale",
-                str(args.scale),
-                "--seed",
-                str(args.seed),
-                "--out",
-                str(raw),
-            ],
-        ),
+    generate = [*base, "generate", "--scale", str(args.scale), "--seed", str(args.seed)]
+    stages = [
+        measure("generate", [*generate, "--out", str(raw)]),
         measure("ingest", [*base, "ingest", "--source", str(raw)]),
         measure("clean (Spark local)", [*base, "clean"]),
         measure("dbt build (DuckDB)", [*base, "transform"]),
         measure("dbt docs generate", [*base, "docs"]),
     ]
+    _, _, clean, full_build, _ = stages
+    counts = model_rows(lake)
     csvs = list(raw.glob("*.csv"))
     raw_mb = sum(p.stat().st_size for p in csvs) / 1e6
     raw_rows = sum(_data_lines(p) for p in csvs)
-    ref = duckdb_reference(raw, work / "reference")
-    clean = rows[2]
+    duck = duckdb_reference(raw, work / "reference-duckdb")
+    spark = spark_reference(raw, work / "reference-spark")
+    clean.figure = clean.seconds / duck.seconds
     clean.note = (
         f"{raw_rows / clean.seconds:,.0f} rows/s, {raw_mb / clean.seconds:.2f} MB/s raw; "
-        f"{clean.seconds / ref.seconds:.1f}x the reference"
+        f"{clean.seconds / spark.seconds:.1f}x Spark's floor"
     )
-    ref.note = f"{raw_rows / ref.seconds:,.0f} rows/s, {raw_mb / ref.seconds:.2f} MB/s raw"
-    rows.append(ref)
+    for ref in (duck, spark):
+        ref.note = f"{raw_rows / ref.seconds:,.0f} rows/s, {raw_mb / ref.seconds:.2f} MB/s raw"
     # Three next-day deliveries, each ingested, cleaned incrementally and followed by an
     # incremental dbt build of the event facts (with their tests): the median of the
     # three is what the table reports (one run on a noisy machine can be off by a second).
@@ -134,38 +206,81 @@ def main() -> None:
         builds.append(
             measure("dbt build: event facts+ (+1 day)", [*base, "transform", "--", *event_facts])
         )
-    full_build = rows[3]
+    daily = []
     for runs, reference, what in ((cleans, clean, "clean"), (builds, full_build, "dbt build")):
         median = sorted(runs, key=lambda m: m.seconds)[1]
+        median.figure = median.seconds / reference.seconds
         listed = ", ".join(f"{m.seconds:.1f}" for m in runs)
-        median.note = (
-            f"{median.seconds / reference.seconds:.1%} of the full {what} (median of {listed} s)"
-        )
-        rows.append(median)
+        median.note = f"share of the full {what} (median of {listed} s)"
+        daily.append(median)
     # dbt's fixed cost on this machine: a process that starts dbt, loads the (partially
     # parsed) project, opens DuckDB and selects nothing. No dbt run can be faster.
     nothing = measure(
         "dbt: fixed cost (selects nothing)", [*base, "transform", "--", "--select", "path:none"]
     )
     nothing.note = f"{nothing.seconds / full_build.seconds:.1%} of the full dbt build"
-    rows.append(nothing)
-    rows.append(
-        measure(
-            "dbt build: event facts+, full refresh",
-            [*base, "transform", "--", *event_facts, "--full-refresh"],
-        )
+    refresh = measure(
+        "dbt build: event facts+, full refresh",
+        [*base, "transform", "--", *event_facts, "--full-refresh"],
     )
+    demo = [] if args.no_demo else demo_runs(work)
 
-    total = sum(r.seconds for r in rows[:5])
+    total = sum(r.seconds for r in stages)
+    targets = {
+        "clean (Spark local)": ("x DuckDB", 8.0),
+        "clean: incremental (+1 day)": ("share", 0.06),
+        "dbt build: event facts+ (+1 day)": ("share", 0.10),
+        "make demo: first run, fresh lake": ("s", 40.0),
+        "make demo: re-run, nothing new": ("s", 15.0),
+    }
     print(
         f"\nscale {args.scale} (seed {args.seed}), raw input {raw_mb:.1f} MB, "
-        f"{os.cpu_count()} cores\n"
+        f"{os.cpu_count()} cores; `make demo` rows at its own scale (0.01)\n"
     )
-    print(f"| {'stage':<32} | {'wall s':>8} | {'peak MB':>8} | note")
-    print(f"|{'-' * 34}|{'-' * 10}|{'-' * 10}|------")
-    for r in rows:
-        print(f"| {r.stage:<32} | {r.seconds:>8.1f} | {r.peak_mb:>8.0f} | {r.note}")
-    print(f"| {'pipeline total':<32} | {total:>8.1f} | {'':>8} |")
+    print(
+        f"| {'stage':<38} | {'wall s':>7} | {'peak MB':>7} | {'figure':>9} | {'target':>9} | met | note"
+    )
+    print(f"|{'-' * 40}|{'-' * 9}|{'-' * 9}|{'-' * 11}|{'-' * 11}|-----|------")
+    for r in [*stages, duck, spark, *daily, nothing, refresh, *demo]:
+        unit, limit = targets.get(r.stage, ("", None))
+        figure = r.figure if r.figure is not None else r.seconds
+        shown = {"share": f"{figure:.1%}", "x DuckDB": f"{figure:.1f}x"}.get(
+            unit, f"{figure:.1f} s"
+        )
+        goal = (
+            {"share": f"<= {limit:.0%}", "x DuckDB": f"<= {limit:.0f}x"}.get(
+                unit, f"<= {limit:.0f} s"
+            )
+            if limit
+            else ""
+        )
+        checks = ([figure <= limit] if limit else []) + (
+            [r.peak_mb <= PEAK_MB_TARGET] if r in stages else []
+        )
+        met = ("yes" if all(checks) else "NO") if checks else ""
+        print(
+            f"| {r.stage:<38} | {r.seconds:>7.1f} | {r.peak_mb:>7.0f} | {shown:>9} | {goal:>9} | {met:>3} | {r.note}"
+        )
+    print(
+        f"| {'pipeline total':<38} | {total:>7.1f} | {max(r.peak_mb for r in stages):>7.0f} | {'':>9} | {'<= 720 s':>9} |     | target at scale 10"
+    )
+    print(
+        f"\npeak memory target: every stage <= {PEAK_MB_TARGET} MB (the met column checks it too)"
+    )
+
+    if args.write_expected:
+        args.write_expected.write_text(json.dumps(counts, indent=1, sort_keys=True) + "\n")
+        print(f"rows of {len(counts)} relations written to {args.write_expected}")
+    if args.expect:
+        expected = json.loads(args.expect.read_text())
+        differ = {
+            k: (expected.get(k), counts.get(k))
+            for k in expected.keys() | counts.keys()
+            if expected.get(k) != counts.get(k)
+        }
+        if differ:
+            sys.exit(f"error: rows differ from {args.expect} (expected, now): {differ}")
+        print(f"rows of all {len(counts)} relations equal {args.expect}")
     if args.keep:
         print(f"\nbench lake kept in {work}")
     else:
