@@ -107,10 +107,10 @@ def clean_entity(
 
     processed = set(plan.done) | set(keys) if plan.incremental else set(keys)
     audit.begin_write(lake, ds.entity, run_id, processed)
-    raw = read_raw(spark, lake, ds, new).cache()  # read by both writes
     quarantine_path = lake.uri(layout.quarantine_prefix(ds.entity))
     expected = sum(counted.get(k, 0) for k in keys)  # sizes the written files
     if plan.incremental:
+        raw = read_raw(spark, lake, ds, new).cache()  # a few new files, read three times
         result = clean(raw, ds)
         # The merge reads only the partitions the new rows fall into: one pass over the
         # raw rows (which fills the cache) finds them and counts the rows.
@@ -125,17 +125,26 @@ def clean_entity(
         cleaned_rows = merge_into_cleaned(spark, cleaned_path, result.valid, ds, partitions or [])
         if quarantined_rows:  # appending nothing is a no-op
             write_parquet(result.quarantine, quarantine_path, quarantined_rows, mode="append")
+        raw.unpersist()
     else:
-        # A rebuild writes the cleaned and quarantine zones and counts each stage's rows
-        # as they go by: two Spark actions, no counting pass.
+        # A rebuild writes the cleaned zone and counts each stage's rows as they go by
+        # (one Spark action, no counting pass). Every raw row is valid or quarantined, so
+        # the quarantine's size is known then: only when it is not empty are the raw
+        # files read again to write it (usually none is: no cache of every raw row).
         counts = ObservedRows(ds.entity)
-        result = clean(counts("raw", raw), ds, tap=counts)
+        result = clean(counts("raw", read_raw(spark, lake, ds, new)), ds, tap=counts)
         write_parquet(result.cleaned, cleaned_path, expected, ds.partition_by)
-        write_parquet(result.quarantine, quarantine_path, 0, mode="overwrite")
-        raw_rows, valid_rows, cleaned_rows, quarantined_rows = (
-            counts.rows(name) for name in ("raw", "valid", "cleaned", "quarantined")
-        )
-    raw.unpersist()
+        raw_rows, valid_rows, cleaned_rows = (counts.rows(n) for n in ("raw", "valid", "cleaned"))
+        if raw_rows == valid_rows:
+            empty = spark.createDataFrame([], result.quarantine.schema)
+            write_parquet(empty, quarantine_path, 0, mode="overwrite")
+            quarantined_rows = 0
+        else:
+            # Counted again as written: the reconciliation checks the two reads agree.
+            again = ObservedRows(f"{ds.entity}.quarantine")
+            rejected = clean(read_raw(spark, lake, ds, new), ds, tap=again).quarantine
+            write_parquet(rejected, quarantine_path, raw_rows - valid_rows, mode="overwrite")
+            quarantined_rows = again.rows("quarantined")
     row = audit.reconcile(
         run_id=run_id,
         entity=ds.entity,

@@ -53,7 +53,13 @@ def test_wrong_header(tiny_raw, tmp_path):
     assert "product_name_lenght" in line
 
 
-def test_missing_java(tmp_path):
+def test_missing_java(tmp_path, tiny_raw):
+    """Cleaning landed files without Java is one clear line (with nothing to read,
+    clean does not start Spark and needs no Java)."""
+    from ingestion.land import ingest
+    from lakecore.storage import LocalStore
+
+    ingest(tiny_raw, LocalStore(str(tmp_path)))
     venv_bin = str(Path(sys.executable).parent)
     env = {"PATH": venv_bin, "JAVA_HOME": ""}
     env_clean = {k: v for k, v in os.environ.items() if k not in ("JAVA_HOME",)}
