@@ -53,9 +53,10 @@ def spark_reference(raw_dir: Path, out_dir: Path) -> Measure:
     (its start included, as the clean stage's is)."""
     code = f"""
 import pathlib
+from glue_etl.pipeline import DRIVER_LISTING_MAX_FILES
 from glue_etl.spark import local_spark
 spark = local_spark("reference")
-spark.conf.set("spark.sql.sources.parallelPartitionDiscovery.threshold", "10000")
+spark.conf.set("spark.sql.sources.parallelPartitionDiscovery.threshold", str(DRIVER_LISTING_MAX_FILES))
 out = pathlib.Path({str(out_dir)!r})
 for p in sorted(pathlib.Path({str(raw_dir)!r}).glob('*.csv')):
     reader = spark.read.option("header", True).option("multiLine", "reviews" in p.name)
