@@ -26,6 +26,7 @@ import re
 import shutil
 import sys
 import tempfile
+from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -112,34 +113,41 @@ def _data_lines(path: Path) -> int:
 def next_days(raw: Path, out: Path, days: int) -> list[Path]:
     """Next-day deliveries: delivery i brings the events of the day after the last one
     delivered so far (the CSV export's busiest days, moved to that date, as new visits
-    with new ids), the way tomorrow's export would."""
+    with new ids), the way tomorrow's export would. Two passes over the export (count
+    the days, then copy the busiest), so memory holds the deliveries, not the export."""
     src = raw / DATASETS["events"].file_name
     with open(src, newline="", encoding="utf-8") as fh:
-        header, *rows = list(csv.reader(fh))
-    ts, ev, visit = header.index("event_ts"), header.index("event_id"), header.index("session_id")
-    by_day: dict[str, list[list[str]]] = {}
-    for row in rows:
-        by_day.setdefault(row[ts][:10], []).append(row)
+        reader = csv.reader(fh)
+        header = next(reader)
+        ts = header.index("event_ts")
+        per_day: dict[str, int] = {}
+        for row in reader:
+            per_day[row[ts][:10]] = per_day.get(row[ts][:10], 0) + 1
+    ev, visit = header.index("event_id"), header.index("session_id")
     stream_days = [
         date(int(p.parent.parent.parent.name[5:]), int(p.parent.parent.name[6:]), int(p.parent.name[4:]))
         for p in raw.glob(f"{STREAM_FOLDER}/year=*/month=*/day=*/hour=*")
     ]  # fmt: skip
-    last = max([date.fromisoformat(d) for d in by_day] + stream_days)
-    busiest = sorted(by_day.values(), key=len, reverse=True)[:days]
-    folders = []
-    for i, day in enumerate(busiest):
-        new_day = (last + timedelta(days=i + 1)).isoformat()
-        folder = out / f"day{i + 1}"
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(folder / src.name, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(header)
-            for row in day:
-                row = list(row)
+    last = max([date.fromisoformat(d) for d in per_day] + stream_days)
+    busiest = sorted(per_day, key=lambda d: per_day[d], reverse=True)[:days]
+    delivery = {day: i for i, day in enumerate(busiest)}
+    folders = [out / f"day{i + 1}" for i in range(len(busiest))]
+    with ExitStack() as stack:
+        writers = []
+        for folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            fh = stack.enter_context(open(folder / src.name, "w", newline="", encoding="utf-8"))
+            writers.append(csv.writer(fh, lineterminator="\n"))
+            writers[-1].writerow(header)
+        reader = csv.reader(stack.enter_context(open(src, newline="", encoding="utf-8")))
+        next(reader)
+        for row in reader:
+            i = delivery.get(row[ts][:10])
+            if i is not None:
+                new_day = (last + timedelta(days=i + 1)).isoformat()
                 row[ev], row[visit] = f"next{i}_{row[ev]}", f"next{i}_{row[visit]}"
                 row[ts] = new_day + row[ts][10:]
-                writer.writerow(row)
-        folders.append(folder)
+                writers[i].writerow(row)
     return folders
 
 

@@ -102,13 +102,11 @@ def price_history(rng: random.Random) -> tuple[float, list[int], list[float], se
     return base, weeks, prices, off
 
 
-def write_catalog(
+def write_category_tree(
     out_dir: Path, rng: random.Random, products: list[CatalogProduct]
-) -> dict[str, int]:
-    """Retailrocket-format catalog feed aligned with the Olist products: a category tree
-    (department -> group -> category) and an item property change log of weekly
-    snapshots (price `790` as `n`-prefixed numbers, `available`, `categoryid`, the Olist
-    product id, and one hashed-token property), split in two files like the original."""
+) -> tuple[dict[str, int], int]:
+    """The category tree file (department -> group -> category, in shuffled order);
+    returns the category id of each Olist category and the number of nodes."""
     ids: dict[tuple[str, ...], int] = {}
     tree: list[tuple[int, int | None]] = []
 
@@ -130,31 +128,44 @@ def write_catalog(
         for i in order:
             cid, parent = tree[i]
             fh.write(f"{cid},{'' if parent is None else parent}\n")
+    return leaf, len(tree)
 
-    def ms(week: int) -> int:
-        return int((CATALOG_START + timedelta(weeks=week)).replace(tzinfo=UTC).timestamp() * 1000)
 
+PROPERTY_FILE_HEADER = ",".join(DATASETS["item_properties"].header) + "\n"
+
+
+# Epoch milliseconds of each weekly snapshot.
+_WEEK_MS = tuple(
+    int((CATALOG_START + timedelta(weeks=w)).replace(tzinfo=UTC).timestamp() * 1000)
+    for w in range(CATALOG_WEEKS)
+)
+
+
+def property_lines(
+    rng: random.Random, products: list[CatalogProduct], leaf: dict[str, int]
+) -> tuple[str, str, int]:
+    """The item property change log of some products, in the Retailrocket format:
+    weekly snapshots of the price (property `790`, `n`-prefixed), `available`,
+    `categoryid`, the Olist product id and one hashed-token property, shuffled and split
+    in two halves like the original's part1 and part2 files. Returns both halves' lines
+    and the number of rows."""
     rows: list[tuple[int, int, str, str]] = []
     for p in products:
-        t0 = ms(0) + rng.randint(0, 3600_000)
+        t0 = _WEEK_MS[0] + rng.randint(0, 3600_000)
         rows.append((t0, p.itemid, "olist_product_id", p.product_id))
         rows.append((t0, p.itemid, "888", f"{rng.randint(10**5, 10**6)} n{rng.randint(1, 99)}.000"))
         if p.category:
             rows.append((t0, p.itemid, "categoryid", str(leaf[p.category])))
         for week, price in zip(p.change_weeks, p.prices, strict=True):
-            rows.append((ms(week) if week else t0, p.itemid, PRICE_PROPERTY, f"n{price:.3f}"))
+            rows.append((_WEEK_MS[week] if week else t0, p.itemid, PRICE_PROPERTY, f"n{price:.3f}"))
         available = 1
         rows.append((t0, p.itemid, "available", "1"))
         for week in range(1, CATALOG_WEEKS):
             now = 0 if week in p.unavailable_weeks else 1
             if now != available:
-                rows.append((ms(week), p.itemid, "available", str(now)))
+                rows.append((_WEEK_MS[week], p.itemid, "available", str(now)))
                 available = now
     rng.shuffle(rows)
-    half = (len(rows) + 1) // 2
-    props = DATASETS["item_properties"]
-    for name, chunk in zip(props.file_names, (rows[:half], rows[half:]), strict=True):
-        with open(out_dir / name, "w", encoding="utf-8", newline="") as fh:
-            fh.write(",".join(props.header) + "\n")
-            fh.writelines(f"{t},{i},{prop},{v}\n" for t, i, prop, v in chunk)
-    return {"item_properties": len(rows), "category_tree": len(tree)}
+    lines = [f"{t},{i},{prop},{v}\n" for t, i, prop, v in rows]
+    half = (len(lines) + 1) // 2
+    return "".join(lines[:half]), "".join(lines[half:]), len(lines)

@@ -14,7 +14,7 @@ import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from datagen.csv_format import BARE, write_csv
+from datagen.csv_format import BARE, CsvLayout
 from datagen.rows import Customer, Event, Order, allowed, ts, weighted
 from lakecore.contract import DATASETS, DEVICE_TYPES, EVENT_TYPES, TRAFFIC_SOURCES
 
@@ -109,39 +109,44 @@ def events(
     return out
 
 
-def write_export(out_dir: Path, rows: list[Event]) -> int:
-    """The CSV export: every event, no value quoted."""
-    ds = DATASETS["events"]
-    with open(out_dir / ds.file_name, "w", encoding="utf-8", newline="") as fh:
-        return write_csv(fh, ds.header, (BARE,) * len(ds.header), rows)
+EXPORT_LAYOUT = CsvLayout(DATASETS["events"].header, (BARE,) * len(DATASETS["events"].header))
+"""The CSV export: every event, no value quoted."""
 
 
-def write_stream(folder: Path, rows: list[Event], seed: int) -> int:
-    """The Firehose delivery of the events since STREAM_FROM: nested JSON lines, gzip,
-    one object per hour in `year=/month=/day=/hour=/` (UTC), named like Firehose does."""
+def stream_lines(rows: list[Event]) -> dict[str, str]:
+    """The events since STREAM_FROM as the Firehose feed's records, by day (UTC): one
+    line per event, `timestamp TAB event_id TAB json`, so a day's lines sort into the
+    order Firehose delivers them (`write_stream_day`)."""
     cutoff = ts(STREAM_FROM)
-    by_hour: dict[str, list[Event]] = {}
+    by_day: dict[str, list[str]] = {}
     for e in rows:
         if e.event_ts >= cutoff:
-            by_hour.setdefault(e.event_ts[:13], []).append(e)
-    n = 0
+            record = json.dumps(stream_record(e), separators=(",", ":"), ensure_ascii=False)
+            by_day.setdefault(e.event_ts[:10], []).append(f"{e.event_ts}\t{e.event_id}\t{record}\n")
+    return {day: "".join(lines) for day, lines in by_day.items()}
+
+
+def write_stream_day(folder: Path, lines: list[str], seed: int) -> int:
+    """One day of the Firehose delivery from that day's `stream_lines`: nested JSON
+    lines, gzip, one object per hour in `year=/month=/day=/hour=/` (UTC), named like
+    Firehose does. Returns the events written."""
+    by_hour: dict[str, list[tuple[str, str, str]]] = {}
+    for line in lines:
+        at, event_id, record = line.rstrip("\n").split("\t", 2)
+        by_hour.setdefault(at[:13], []).append((at, event_id, record))
     for hour, hour_rows in sorted(by_hour.items()):
-        hour_rows.sort(key=lambda e: (e.event_ts, e.event_id))
+        hour_rows.sort()
         y, mo, d, h = hour[:4], hour[5:7], hour[8:10], hour[11:13]
         part = folder / f"year={y}" / f"month={mo}" / f"day={d}" / f"hour={h}"
         part.mkdir(parents=True, exist_ok=True)
         # Firehose names: <stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid>.gz
         token = f"{zlib.crc32(f'{seed}-{hour}'.encode()):08x}-0000-4000-8000-{int(h):012d}"
         name = f"ecom-clickstream-1-{y}-{mo}-{d}-{h}-00-00-{token}.gz"
-        lines = [
-            json.dumps(stream_record(e), separators=(",", ":"), ensure_ascii=False)
-            for e in hour_rows
-        ]
+        body = "".join(record + "\n" for _at, _id, record in hour_rows)
         # mtime=0 keeps the gzip bytes deterministic.
         with open(part / name, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-            gz.write(("\n".join(lines) + "\n").encode("utf-8"))
-        n += len(hour_rows)
-    return n
+            gz.write(body.encode("utf-8"))
+    return len(lines)
 
 
 def live_records(rng: random.Random, now: datetime, sessions: int) -> list[dict]:

@@ -7,11 +7,15 @@ produce them:
 - free text (review titles and messages) is quoted only when it contains a comma, a quote
   or a line break, with RFC 4180 `""` escaping;
 - everything else (timestamps, numbers, enums, cities, states, empty fields) is bare.
+
+A file is written in blocks (`CsvLayout.block`), so rows can be formatted in the worker
+that drew them and the writer never holds more than one block.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import IO
 
 # Quoting kinds per column.
@@ -22,21 +26,63 @@ BARE = "bare"  # never quote
 QUOTED = "quoted"  # always quote (reviews' review_id / order_id)
 
 
+def _bare(v: object) -> str:
+    return "" if v is None else v if v.__class__ is str else str(v)
+
+
+def _quoted(v: object) -> str:
+    return "" if v is None or v == "" else f'"{v}"'
+
+
+def _id(v: object) -> str:
+    s = _bare(v)
+    return f'"{s}"' if s and s[0].isdigit() else s
+
+
+def _text(v: object) -> str:
+    s = _bare(v)
+    if any(ch in s for ch in ',"\r\n'):
+        return '"' + s.replace('"', '""') + '"'
+    return s
+
+
+_FORMATTERS: dict[str, Callable[[object], str]] = {
+    BARE: _bare, ZIP: _quoted, QUOTED: _quoted, ID: _id, TEXT: _text,
+}  # fmt: skip
+
+
 def format_value(value: object, kind: str) -> str:
-    if value is None or value == "":
-        return ""
-    s = value if isinstance(value, str) else str(value)
-    if kind == BARE:
-        return s
-    if kind in (ZIP, QUOTED):
-        return f'"{s}"'
-    if kind == ID:
-        return f'"{s}"' if s[0].isdigit() else s
-    if kind == TEXT:
-        if any(ch in s for ch in ',"\r\n'):
-            return '"' + s.replace('"', '""') + '"'
-        return s
-    raise ValueError(f"unknown quoting kind {kind!r}")
+    if kind not in _FORMATTERS:
+        raise ValueError(f"unknown quoting kind {kind!r}")
+    return _FORMATTERS[kind](value)
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """One file's format: header, quoting kind per column, line break, header quoting,
+    final line break and encoding."""
+
+    header: Sequence[str]
+    kinds: Sequence[str]
+    newline: str = "\n"
+    quote_header: bool = True
+    final_newline: bool = True
+    encoding: str = "utf-8"
+
+    def head(self) -> str:
+        return ",".join(f'"{h}"' if self.quote_header else h for h in self.header)
+
+    def block(self, rows: Iterable[Sequence[object]]) -> tuple[str, int]:
+        """The rows' text, each row after a line break, and how many rows it holds."""
+        formatters = [_FORMATTERS[k] for k in self.kinds]
+        nl = self.newline
+        lines = [
+            nl + ",".join([f(v) for f, v in zip(formatters, row, strict=True)]) for row in rows
+        ]
+        return "".join(lines), len(lines)
+
+    def tail(self) -> str:
+        return self.newline if self.final_newline else ""
 
 
 def write_csv(
@@ -50,15 +96,7 @@ def write_csv(
     final_newline: bool = True,
 ) -> int:
     """Write rows in the Olist format; returns the number of data rows written."""
-    if quote_header:
-        fh.write(",".join(f'"{h}"' for h in header))
-    else:
-        fh.write(",".join(header))
-    n = 0
-    for row in rows:
-        fh.write(newline)
-        fh.write(",".join(format_value(v, k) for v, k in zip(row, kinds, strict=True)))
-        n += 1
-    if final_newline:
-        fh.write(newline)
+    layout = CsvLayout(header, kinds, newline, quote_header, final_newline)
+    text, n = layout.block(rows)
+    fh.write(layout.head() + text + layout.tail())
     return n

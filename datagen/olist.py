@@ -25,13 +25,12 @@ Quirks of the real data reproduced here (counts at scale 1.0; exact counts scale
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from datagen import catalog
-from datagen.csv_format import BARE, ID, QUOTED, TEXT, ZIP, write_csv
-from datagen.olist_orders import draw_orders
+from datagen.csv_format import BARE, ID, QUOTED, TEXT, ZIP, CsvLayout
+from datagen.olist_orders import OrderQuirks, draw_orders, draw_quirks
 from datagen.olist_reference import (
     ACCENTED,
     CATEGORY_TRANSLATIONS,
@@ -77,67 +76,50 @@ FILE_FORMAT: dict[str, dict] = {
     },
 }  # fmt: skip
 BOM_FILES = ("product_category_name_translation",)
-
-
-@dataclass
-class Olist:
-    """One draw of the marketplace, in the contract's columns."""
-
-    customers: list[Customer]
-    sellers: list[Seller]
-    products: list[catalog.CatalogProduct]
-    product_rows: list[ProductRow]
-    orders: list[Order]
-    items: list[OrderItem]
-    payments: list[Payment]
-    reviews: list[Review]
-    geolocation: list[Geolocation]
-
-    def rows(self) -> dict[str, list]:
-        """Entity -> rows, in the order the files are written."""
-        return {
-            "customers": self.customers,
-            "geolocation": self.geolocation,
-            "order_items": self.items,
-            "order_payments": self.payments,
-            "order_reviews": self.reviews,
-            "orders": self.orders,
-            "products": self.product_rows,
-            "sellers": self.sellers,
-            "product_category_name_translation": [Translation(*t) for t in CATEGORY_TRANSLATIONS],
-        }
+_STATES = {s.code: s for s in STATES}
 
 
 class _Draw:
     """The random draws, in a fixed order: the same seed gives the same marketplace."""
 
-    def __init__(self, rng: random.Random, scale: float) -> None:
+    def __init__(
+        self, rng: random.Random, scale: float, pool: dict[str, list[str]] | None = None
+    ) -> None:
         self.rng, self.scale = rng, scale
         self.pick_state = weighted(rng, {s.code: s.share for s in STATES})
-        self.states = {s.code: s for s in STATES}
-        # Zip prefix pool: geolocation knows more prefixes than customers use; a few used
-        # prefixes are missing from geolocation (157 customer and 7 seller prefixes at 1.0).
-        self.pool: dict[str, list[str]] = {}
+        self.states = _STATES
+        self.pool = self._zip_pool() if pool is None else pool
+
+    def _zip_pool(self) -> dict[str, list[str]]:
+        """Zip prefixes per state: geolocation knows more prefixes than customers use; a
+        few used prefixes are missing from geolocation (157 customer and 7 seller prefixes
+        at 1.0). Every state gets at least one, so drawing customers never adds to the
+        pool and every chunk of orders sees the same pool."""
+        rng = self.rng
+        pool: dict[str, list[str]] = {}
         seen: set[str] = set()
-        for _ in range(self.scaled(19015, 60)):
-            st = self.pick_state()
+
+        def add(st: str, attempts: int) -> None:
             lo, hi = self.states[st].zips
-            for _attempt in range(20):
+            for _attempt in range(attempts):
                 z = f"{rng.randint(lo, hi):05d}"
                 if z not in seen:
                     seen.add(z)
-                    self.pool.setdefault(st, []).append(z)
-                    break
+                    pool.setdefault(st, []).append(z)
+                    return
+
+        for _ in range(self.scaled(19015, 60)):
+            add(self.pick_state(), 20)
+        for st in self.states:
+            if st not in pool:
+                add(st, 10_000)
+        return pool
 
     def scaled(self, real: int, minimum: int = 1) -> int:
         return max(minimum, round(real * self.scale))
 
     def zip_for(self, state: str) -> str:
-        options = self.pool.get(state)
-        if not options:
-            lo, hi = self.states[state].zips
-            options = self.pool.setdefault(state, [f"{self.rng.randint(lo, hi):05d}"])
-        return self.rng.choice(options)
+        return self.rng.choice(self.pool[state])
 
     def city_for(self, state: str) -> str:
         return self.rng.choice(self.states[state].cities)
@@ -200,7 +182,8 @@ class _Draw:
         return products, rows
 
     def customers(self, n_orders: int) -> list[Customer]:
-        """One customer_id per order; repeat buyers share customer_unique_id."""
+        """One customer_id per order; repeat buyers (within the chunk) share
+        customer_unique_id."""
         rng = self.rng
         people: list[tuple[str, str, str, str]] = []
         out = []
@@ -214,80 +197,149 @@ class _Draw:
             out.append(Customer(hex_id(rng), uid, zp, city, st))
         return out
 
-    def geolocation(self, customers: list[Customer], sellers: list[Seller]) -> list[Geolocation]:
-        """About 1,000,163 rows at scale 1: several points per prefix, ~26% exact
-        duplicate rows, a few prefixes missing, a few under two states, a few dozen
-        points outside Brazil, and accented spellings beside plain ones."""
-        rng = self.rng
-        target = max(200, round(1_000_163 * self.scale))
-        distinct_target = round(target * 0.74)
-        used = {c.customer_zip_code_prefix for c in customers}
-        used |= {s.seller_zip_code_prefix for s in sellers}
-        city_of = {c.customer_zip_code_prefix: c.customer_city for c in customers}
-        city_of |= {s.seller_zip_code_prefix: s.seller_city for s in sellers}
-        missing = set(
-            rng.sample(sorted(used), min(len(used) // 10, max(1, round(164 * self.scale))))
-        )
-        prefixes = [(z, st) for st, zs in sorted(self.pool.items()) for z in zs if z not in missing]
-        prefixes += [
-            (c.customer_zip_code_prefix, c.customer_state)
-            for c in customers
-            if c.customer_zip_code_prefix not in missing
-        ]
-        prefixes = sorted(set(prefixes))
-        two_states = exactly(rng, len(prefixes), max(1, round(8 * self.scale)))
-        outside = max(1, round(29 * self.scale))
-        per_prefix = max(1, distinct_target // len(prefixes))
-        codes = [s.code for s in STATES]
-        rows: list[Geolocation] = []
-        for i, (zp, st) in enumerate(prefixes):
-            city = city_of.get(zp) or rng.choice(self.states[st].cities)
-            for _ in range(rng.randint(1, 2 * per_prefix - 1) if per_prefix > 1 else 1):
-                lat, lng = STATE_CENTER[st]
-                lat, lng = lat + rng.uniform(-1.2, 1.2), lng + rng.uniform(-1.2, 1.2)
-                shown = ACCENTED.get(city, city) if rng.random() < 0.3 else city
-                state = st
-                if i in two_states and rng.random() < 0.3:
-                    state = rng.choice([c for c in codes if c != st])
-                rows.append(Geolocation(zp, repr(lat), repr(lng), shown, state))
-        for _ in range(outside):
-            point = rng.choice(rows)
-            rows.append(
-                point._replace(
-                    geolocation_lat=repr(rng.uniform(38, 45.07)),
-                    geolocation_lng=repr(rng.uniform(100, 121.1)),
-                )
-            )
-        while len(rows) < target:
-            rows.append(rng.choice(rows))  # exact duplicates
-        rng.shuffle(rows)
-        return rows
+
+@dataclass(frozen=True)
+class Marketplace:
+    """What every chunk of orders draws from: the zip pool, the sellers, the products
+    with their price histories, how many orders there are and which of them carry the
+    quirks that have exact counts. It grows with the catalog, not with the orders."""
+
+    scale: float
+    pool: dict[str, list[str]]
+    sellers: list[Seller]
+    products: list[catalog.CatalogProduct]
+    product_ids: list[str]
+    n_orders: int
+    quirks: OrderQuirks
 
 
-def draw(rng: random.Random, scale: float, report: Callable[[str], None]) -> Olist:
-    """Every Olist table, drawn in a fixed order from `rng`."""
+def draw_marketplace(rng: random.Random, scale: float) -> tuple[Marketplace, list[ProductRow]]:
+    """The marketplace's reference draws, in a fixed order from `rng`, and the products
+    file's rows."""
     d = _Draw(rng, scale)
     sellers = d.sellers()
     products, product_rows = d.products()
-    report("products")
-    customers = d.customers(d.scaled(99441, 60))
-    orders, items, payments, reviews = draw_orders(rng, d.scaled, customers, sellers, products)
-    report("orders")
-    geolocation = d.geolocation(customers, sellers)
-    report("geolocation")
-    return Olist(
-        customers, sellers, products, product_rows, orders, items, payments, reviews, geolocation
+    n_orders = d.scaled(99441, 60)
+    market = Marketplace(
+        scale, d.pool, sellers, products, [p.product_id for p in products], n_orders,
+        draw_quirks(rng, d.scaled, n_orders),
+    )  # fmt: skip
+    return market, product_rows
+
+
+@dataclass
+class OrderChunk:
+    """Orders `first` .. `first + len(orders) - 1` and what hangs off them."""
+
+    customers: list[Customer]
+    orders: list[Order]
+    items: list[OrderItem]
+    payments: list[Payment]
+    reviews: list[Review]
+
+
+def draw_order_chunk(rng: random.Random, market: Marketplace, first: int, n: int) -> OrderChunk:
+    """`n` orders with their customers, drawn from the chunk's own `rng`: a chunk's rows
+    do not depend on the other chunks, so chunks can be drawn in any process."""
+    customers = _Draw(rng, market.scale, market.pool).customers(n)
+    orders, items, payments, reviews = draw_orders(
+        rng, market.quirks, first, customers, market.sellers, market.products
+    )
+    return OrderChunk(customers, orders, items, payments, reviews)
+
+
+@dataclass(frozen=True)
+class GeolocationPlan:
+    """The geolocation file's shape, drawn once: the prefixes it lists (with the city a
+    customer or seller there has, if any, and whether a few of its points fall under
+    another state), the mean number of distinct points per prefix, and how many points
+    outside Brazil each chunk of prefixes carries."""
+
+    prefixes: list[tuple[str, str, str | None, bool]]
+    per_prefix: int
+    outside: list[int]  # per chunk of PREFIXES_PER_CHUNK prefixes
+
+
+PREFIXES_PER_CHUNK = 2_000
+DUPLICATE_SHARE = 0.26  # of the real file's rows, exact duplicates of another row
+
+
+def plan_geolocation(
+    rng: random.Random, market: Marketplace, city_of: dict[str, str]
+) -> GeolocationPlan:
+    """About 1,000,163 rows at scale 1: several points per prefix, ~26% exact duplicate
+    rows, a few used prefixes missing, a few under two states, a few dozen points outside
+    Brazil. `city_of` maps the prefixes customers and sellers use to one of their cities."""
+    scale = market.scale
+    target = max(200, round(1_000_163 * scale))
+    missing = set(rng.sample(sorted(city_of), min(len(city_of) // 10, max(1, round(164 * scale)))))
+    prefixes = sorted((z, st) for st, zs in market.pool.items() for z in zs if z not in missing)
+    two_states = exactly(rng, len(prefixes), max(1, round(8 * scale)))
+    n_chunks = -(-len(prefixes) // PREFIXES_PER_CHUNK)
+    outside = [0] * n_chunks
+    for chunk in rng.choices(range(n_chunks), k=max(1, round(29 * scale))):
+        outside[chunk] += 1
+    return GeolocationPlan(
+        [(z, st, city_of.get(z), i in two_states) for i, (z, st) in enumerate(prefixes)],
+        max(1, round(target * (1 - DUPLICATE_SHARE)) // len(prefixes)),
+        outside,
     )
 
 
-def write(out_dir: Path, olist: Olist, report: Callable[[str], None]) -> dict[str, int]:
-    """The 9 files, in the real byte format; returns rows written per entity."""
-    counts: dict[str, int] = {}
-    for entity, rows in olist.rows().items():
-        ds = DATASETS[entity]
-        kinds = [QUOTING.get(entity, {}).get(c.name, BARE) for c in ds.columns]
-        encoding = "utf-8-sig" if entity in BOM_FILES else "utf-8"
-        with open(out_dir / ds.file_name, "w", encoding=encoding, newline="") as fh:
-            counts[entity] = write_csv(fh, ds.header, kinds, rows, **FILE_FORMAT.get(entity, {}))
-        report(ds.file_name)
-    return counts
+def draw_geolocation_chunk(
+    rng: random.Random,
+    prefixes: list[tuple[str, str, str | None, bool]],
+    per_prefix: int,
+    outside: int,
+) -> list[Geolocation]:
+    """The points of some prefixes: distinct points with accented spellings beside plain
+    ones, padded with exact duplicates to the real share, then the points outside Brazil
+    (copies of a point with far-away coordinates), shuffled."""
+    codes = [s.code for s in STATES]
+    rows: list[Geolocation] = []
+    for zp, st, known_city, two_states in prefixes:
+        city = known_city or rng.choice(_STATES[st].cities)
+        for _ in range(rng.randint(1, 2 * per_prefix - 1) if per_prefix > 1 else 1):
+            lat, lng = STATE_CENTER[st]
+            lat, lng = lat + rng.uniform(-1.2, 1.2), lng + rng.uniform(-1.2, 1.2)
+            shown = ACCENTED.get(city, city) if rng.random() < 0.3 else city
+            state = st
+            if two_states and rng.random() < 0.3:
+                state = rng.choice([c for c in codes if c != st])
+            rows.append(Geolocation(zp, repr(lat), repr(lng), shown, state))
+    distinct = len(rows)
+    rows += [
+        rows[rng.randrange(distinct)]
+        for _ in range(round(distinct * DUPLICATE_SHARE / (1 - DUPLICATE_SHARE)))
+    ]
+    for _ in range(outside):
+        point = rows[rng.randrange(distinct)]
+        rows.append(
+            point._replace(
+                geolocation_lat=repr(rng.uniform(38, 45.07)),
+                geolocation_lng=repr(rng.uniform(100, 121.1)),
+            )
+        )
+    rng.shuffle(rows)
+    return rows
+
+
+def layout(entity: str) -> CsvLayout:
+    """The real file's byte format for one of the 9 Olist entities."""
+    ds = DATASETS[entity]
+    kinds = [QUOTING.get(entity, {}).get(c.name, BARE) for c in ds.columns]
+    encoding = "utf-8-sig" if entity in BOM_FILES else "utf-8"
+    return CsvLayout(ds.header, kinds, encoding=encoding, **FILE_FORMAT.get(entity, {}))
+
+
+def write(out_dir: Path, entity: str, rows: list) -> int:
+    """One whole file (the small ones: sellers, products, translations); returns rows."""
+    lay = layout(entity)
+    text, n = lay.block(rows)
+    with open(out_dir / DATASETS[entity].file_name, "w", encoding=lay.encoding, newline="") as fh:
+        fh.write(lay.head() + text + lay.tail())
+    return n
+
+
+def translations() -> list[Translation]:
+    return [Translation(*t) for t in CATEGORY_TRANSLATIONS]

@@ -34,23 +34,23 @@ from datagen.rows import (
 LAST_PURCHASE = datetime(2018, 10, 17, 17, 30)
 
 
-def draw_orders(
-    rng: random.Random,
-    scaled: Callable[[int], int],
-    customers: list[Customer],
-    sellers: list[Seller],
-    products: list[catalog.CatalogProduct],
-) -> tuple[list[Order], list[OrderItem], list[Payment], list[Review]]:
-    """Orders over the months of the real curve, with their items, payments and reviews."""
-    n_orders = len(customers)
-    months = []
-    year, month = 2016, 9
-    for _ in MONTHLY_ORDERS:
-        months.append(datetime(year, month, 1))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    pick_status = weighted(rng, ORDER_STATUS_WEIGHTS)
-    quirks = _OrderQuirks(
-        pick_payment=weighted(rng, PAYMENT_TYPE_WEIGHTS),
+@dataclass(frozen=True)
+class OrderQuirks:
+    """Which orders (by their number, 0 .. n_orders - 1) carry the quirks that have an
+    exact count in the real data."""
+
+    delivered_no_date: set[int]
+    canceled_with_date: set[int]
+    carrier_after_delivery: set[int]
+    no_payment: set[int]
+    not_defined: set[int]
+    zero_installments: set[int]
+    second_review: set[int]
+    late_limit: set[int]
+
+
+def draw_quirks(rng: random.Random, scaled: Callable[[int], int], n_orders: int) -> OrderQuirks:
+    return OrderQuirks(
         delivered_no_date=exactly(rng, n_orders, scaled(8)),
         canceled_with_date=exactly(rng, n_orders, scaled(6)),
         carrier_after_delivery=exactly(rng, n_orders, scaled(23)),
@@ -60,14 +60,33 @@ def draw_orders(
         second_review=exactly(rng, n_orders, scaled(547)),
         late_limit=exactly(rng, n_orders, scaled(4)),
     )
+
+
+# The first day of each month of the real order curve (September 2016 onwards).
+_MONTHS = [datetime(2016 + (8 + i) // 12, (8 + i) % 12 + 1, 1) for i in range(len(MONTHLY_ORDERS))]
+
+
+def draw_orders(
+    rng: random.Random,
+    quirks: OrderQuirks,
+    first: int,
+    customers: list[Customer],
+    sellers: list[Seller],
+    products: list[catalog.CatalogProduct],
+) -> tuple[list[Order], list[OrderItem], list[Payment], list[Review]]:
+    """One order per customer, numbered from `first`, over the months of the real curve,
+    with their items, payments and reviews. Orders, payments and reviews come shuffled,
+    items sorted by order and item number."""
+    pick_status = weighted(rng, ORDER_STATUS_WEIGHTS)
+    pick_payment = weighted(rng, PAYMENT_TYPE_WEIGHTS)
     orders: list[Order] = []
     items: list[OrderItem] = []
     payments: list[Payment] = []
     reviews: list[Review] = []
     review_ids: list[str] = []
-    for idx, cust in enumerate(customers):
+    for idx, cust in enumerate(customers, start=first):
         oid = hex_id(rng)
-        m = rng.choices(months, weights=MONTHLY_ORDERS)[0]
+        m = rng.choices(_MONTHS, weights=MONTHLY_ORDERS)[0]
         days_in_month = ((m.replace(day=28) + timedelta(days=4)).replace(day=1) - m).days
         purchased = m + timedelta(seconds=rng.randint(0, days_in_month * 86400 - 1))
         if purchased > LAST_PURCHASE:
@@ -76,7 +95,7 @@ def draw_orders(
         orders.append(order)
         total = _items(rng, quirks, idx, order, purchased, sellers, products, items)
         if idx not in quirks.no_payment:
-            _payments(rng, quirks, idx, oid, total, payments)
+            _payments(rng, quirks, pick_payment, idx, oid, total, payments)
         # Reviews: worse scores for late deliveries; review ids reused across orders.
         if rng.random() < 0.9923:
             late = delivered is not None and delivered.date() > estimated.date()
@@ -89,20 +108,7 @@ def draw_orders(
     return orders, items, payments, reviews
 
 
-@dataclass(frozen=True)
-class _OrderQuirks:
-    pick_payment: Callable[[], str]
-    delivered_no_date: set[int]
-    canceled_with_date: set[int]
-    carrier_after_delivery: set[int]
-    no_payment: set[int]
-    not_defined: set[int]
-    zero_installments: set[int]
-    second_review: set[int]
-    late_limit: set[int]
-
-
-def _order(rng, quirks: _OrderQuirks, idx: int, oid: str, cust: Customer, purchased, status):
+def _order(rng, quirks: OrderQuirks, idx: int, oid: str, cust: Customer, purchased, status):
     """The order row, its delivery time (or None) and its estimated delivery date."""
     if idx in quirks.delivered_no_date:
         status = "delivered"
@@ -172,12 +178,12 @@ def _items(rng, quirks, idx, order: Order, purchased, sellers, products, out) ->
     return total
 
 
-def _payments(rng, quirks: _OrderQuirks, idx: int, oid: str, total: float, out) -> None:
+def _payments(rng, quirks: OrderQuirks, pick_payment, idx, oid: str, total: float, out) -> None:
     """Usually one payment; sometimes vouchers split the amount."""
     n_pay = 1 if rng.random() > 0.03 else rng.choices((2, 3, 4), (75, 17, 8))[0]
     remaining = round(total, 2)
     for seq in range(1, n_pay + 1):
-        ptype = quirks.pick_payment() if seq == 1 else "voucher"
+        ptype = pick_payment() if seq == 1 else "voucher"
         value = remaining if seq == n_pay else round(remaining * rng.uniform(0.1, 0.6), 2)
         remaining = round(remaining - value, 2)
         if ptype == "credit_card":

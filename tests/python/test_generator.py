@@ -13,7 +13,7 @@ import pytest
 from datagen.catalog import PRICE_PROPERTY
 from datagen.clickstream import STREAM_FOLDER
 from datagen.generate import generate
-from datagen.olist_reference import CATEGORY_TRANSLATIONS
+from datagen.olist_reference import CATEGORY_TRANSLATIONS, MONTHLY_ORDERS
 from lakecore.contract import DATASETS
 
 
@@ -67,14 +67,45 @@ def test_reviews_are_crlf_with_quoted_multiline_messages(tmp_path):
     assert any("\r\n" in (r["review_comment_message"] or "") for r in rows)
 
 
+def _hashes(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
 def test_same_seed_same_bytes(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     generate(a, scale=0.002, seed=11)
     generate(b, scale=0.002, seed=11)
-    for ds in DATASETS.values():
-        ha = hashlib.sha256((a / ds.file_name).read_bytes()).hexdigest()
-        hb = hashlib.sha256((b / ds.file_name).read_bytes()).hexdigest()
-        assert ha == hb, ds.file_name
+    assert _hashes(a) == _hashes(b)
+    assert {DATASETS[e].file_name for e in ("orders", "events", "geolocation")} <= set(_hashes(a))
+
+
+def test_chunks_give_the_same_bytes_whatever_the_workers(tmp_path, monkeypatch):
+    """Small chunks (many of each kind, items merged in two levels of sorted runs): one
+    worker and two give the same files, the items are sorted by order across chunks and
+    every order's rows are in the chunk files."""
+    from datagen import generate as gen
+    from datagen import olist
+
+    monkeypatch.setattr(gen, "ORDERS_PER_CHUNK", 70)
+    monkeypatch.setattr(gen, "PRODUCTS_PER_CHUNK", 50)
+    monkeypatch.setattr(gen, "MERGE_FAN_IN", 3)
+    monkeypatch.setattr(olist, "PREFIXES_PER_CHUNK", 40)
+    one, two = tmp_path / "one", tmp_path / "two"
+    rows = generate(one, scale=0.004, seed=5, workers=1).rows
+    generate(two, scale=0.004, seed=5, workers=2)
+    assert _hashes(one) == _hashes(two)
+    items = _rows(one / "olist_order_items_dataset.csv")
+    keys = [(i["order_id"], int(i["order_item_id"])) for i in items]
+    assert keys == sorted(keys) and len(keys) == rows["order_items"]
+    orders = _rows(one / "olist_orders_dataset.csv")
+    assert len(orders) == rows["orders"] == round(99441 * 0.004) > 5 * 70
+    assert {i["order_id"] for i in items} <= {o["order_id"] for o in orders}
+    events = _rows(one / "olist_clickstream_events.csv")
+    assert len({e["event_id"] for e in events}) == len(events) == rows["events"]
 
 
 def test_relationships_hold(tiny_raw):
@@ -167,8 +198,15 @@ def test_quirk_counts(scale_005):
     assert 0.004 < len(order_ids - with_items) / len(order_ids) < 0.012  # real 775 / 99,441
     statuses = [o["order_status"] for o in orders]
     assert 0.955 < statuses.count("delivered") / len(statuses) < 0.985  # real 97.0%
+    # Orders follow the real monthly curve (Black Friday's November 2017 on top): every
+    # month within 4 standard deviations of its expected count.
     months = [o["order_purchase_timestamp"][:7] for o in orders]
-    assert max(set(months), key=months.count) == "2017-11"  # Black Friday peak
+    total = sum(MONTHLY_ORDERS)
+    for i, weight in enumerate(MONTHLY_ORDERS):
+        month = f"{2016 + (8 + i) // 12}-{(8 + i) % 12 + 1:02d}"
+        expected = len(orders) * weight / total
+        assert abs(months.count(month) - expected) <= 4 * expected**0.5 + 1, month
+    assert max(MONTHLY_ORDERS) == MONTHLY_ORDERS[14]  # 2017-11
 
 
 def test_late_deliveries_get_worse_reviews(scale_005):
