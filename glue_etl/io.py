@@ -19,13 +19,6 @@ from lakecore.lake import Lake
 ROWS_PER_FILE = 1_000_000
 
 
-def path_exists(spark: SparkSession, path: str) -> bool:
-    """Whether a path exists, through Hadoop's FileSystem (local disk or S3 alike)."""
-    jvm = spark.sparkContext._jvm
-    hpath = jvm.org.apache.hadoop.fs.Path(path)
-    return hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(hpath)
-
-
 def read_csv(spark: SparkSession, lake: Lake, ds: Dataset, keys: list[str]) -> DataFrame:
     """An entity's landed CSV files, every column as text, with `ingest_date` and the
     parser's corrupt-record column."""

@@ -11,23 +11,21 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.window import Window
 
-from glue_etl.io import path_exists, write_parquet
+from glue_etl.io import write_parquet
 from glue_etl.transforms import cleaned_schema, deduplicate
 from lakecore.contract import Dataset
 
 
 def merge_into_cleaned(
-    spark: SparkSession, path: str, new: DataFrame, ds: Dataset, partitions: list[str]
+    spark: SparkSession, path: str, new: DataFrame, ds: Dataset, existing_parts: list[str]
 ) -> int:
     """Merge `new` (valid rows in the cleaned schema) into the table at `path`, where
-    `partitions` are the values of the partition column the new rows fall into; returns
-    the net number of rows added."""
+    `existing_parts` are the paths of the table's partitions that the new rows fall into
+    and that hold rows already (ignored for a table without partitions); returns the
+    net number of rows added."""
     schema = cleaned_schema(ds)
     if ds.partition_by:
-        key = ds.partition_by[0]  # every partitioned entity has a single partition column
-        touched = [f"{path}/{key}={value}" for value in sorted(partitions)]
         # Read just the touched partitions (no listing of the whole table).
-        existing_parts = [p for p in touched if path_exists(spark, p)]
         if not existing_parts:
             # Only new partitions (a new day of events): nothing to merge with, so the
             # new rows are deduplicated among themselves and written beside the others.

@@ -122,7 +122,8 @@ def clean_entity(
             F.count(F.col("_rule")),
             F.collect_set(F.when(is_valid, F.col(part).cast("string"))) if part else F.lit(None),
         ).first()
-        cleaned_rows = merge_into_cleaned(spark, cleaned_path, result.valid, ds, partitions or [])
+        existing = _existing_partitions(lake, ds, partitions or [])
+        cleaned_rows = merge_into_cleaned(spark, cleaned_path, result.valid, ds, existing)
         if quarantined_rows:  # appending nothing is a no-op
             write_parquet(result.quarantine, quarantine_path, quarantined_rows, mode="append")
         raw.unpersist()
@@ -164,6 +165,15 @@ def clean_entity(
 def table_exists(lake: Lake, entity: str) -> bool:
     """Whether the entity's cleaned table has been written (any file under it)."""
     return bool(lake.store.list(f"{layout.cleaned_prefix(entity)}/"))
+
+
+def _existing_partitions(lake: Lake, ds: Dataset, values: list[str]) -> list[str]:
+    """URIs of the cleaned table's partitions, among those of the partition column's
+    `values`, that hold files already (one listing per value, none of the whole table)."""
+    if not ds.partition_by:
+        return []
+    prefixes = [f"{layout.cleaned_prefix(ds.entity)}/{ds.partition_by[0]}={v}" for v in values]
+    return [lake.uri(p) for p in sorted(prefixes) if lake.store.list(f"{p}/")]
 
 
 def write_empty_cleaned(spark: SparkSession, lake: Lake, ds: Dataset) -> None:

@@ -58,17 +58,21 @@ def cmd_demo(args: argparse.Namespace) -> None:
     check_java()  # fail before spending time on the earlier stages
     report = RunReport()
     generated = Path(args.generated) / f"scale={args.scale}-seed={args.seed}"
-    builds = []
-    # One dbt for the three dbt steps, parsing the project once (see Dbt.parsed).
-    dbt = [Dbt(lake)]
+    # One dbt for the three dbt steps, parsing the project once (see Dbt.parsed); the
+    # stages below read `dbt` and `build` when they run, after `parse` and `transform`
+    # have set them.
+    dbt = Dbt(lake)
+    build = None
 
     def parse() -> str:
-        dbt[0] = dbt[0].parsed()
+        nonlocal dbt
+        dbt = dbt.parsed()
         return "once, for the dbt steps below"
 
     def transform() -> str:
-        builds.append(stages.transform(dbt[0], unless_current=True))
-        return stages.built(builds[-1])
+        nonlocal build
+        build = stages.transform(dbt, unless_current=True)
+        return stages.built(build)
 
     report.timed("generate", lambda: stages.generate(generated, args.scale, args.seed))
     with lock.hold(lake, "demo"):  # one run at a time per lake, for every stage
@@ -76,10 +80,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
         report.timed("clean (Spark local)",
                      lambda: stages.clean(lake, _entities(args.entities), args.full_refresh))  # fmt: skip
         report.timed("dbt parse", parse)
-        report.timed("dbt source freshness", lambda: stages.freshness(dbt[0], write_json=False))
+        report.timed("dbt source freshness", lambda: stages.freshness(dbt, write_json=False))
         report.timed("dbt build (DuckDB)", transform)
-        report.timed("dbt docs generate", lambda: stages.docs(dbt[0], builds[-1]))
-    stages.print_summary(report, builds[-1], lake)
+        report.timed("dbt docs generate", lambda: stages.docs(dbt, build))
+    stages.print_summary(report, build, lake)
 
 
 def cmd_demo_aws(args: argparse.Namespace) -> int:
