@@ -151,7 +151,7 @@ class _Draw:
         no_category = exactly(rng, n, self.scaled(610))
         no_dims = exactly(rng, n, self.scaled(2))
         zero_weight = exactly(rng, n, self.scaled(4))
-        itemids = rng.sample(range(1, 470_000), n)
+        itemids = item_ids(rng, n)
         products, rows = [], []
         for i in range(n):
             if i in untranslated:
@@ -196,6 +196,12 @@ class _Draw:
                 people.append((uid, zp, city, st))
             out.append(Customer(hex_id(rng), uid, zp, city, st))
         return out
+
+
+def item_ids(rng: random.Random, n: int) -> list[int]:
+    """`n` distinct catalog item ids, in the real catalog's range (1 .. 469,999) while it
+    has room for them (up to scale ~14), in a range twice as large as needed beyond."""
+    return rng.sample(range(1, max(470_000, 2 * n)), n)
 
 
 @dataclass(frozen=True)

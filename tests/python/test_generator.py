@@ -299,3 +299,16 @@ def test_weighted_values_must_be_the_contracts():
     assert allowed({"delivered": 3, "canceled": 1}, ORDER_STATUSES, "order_status")
     with pytest.raises(ValueError, match=r"order_status: \['delivred'\] are not allowed"):
         allowed({"delivred": 3}, ORDER_STATUSES, "order_status")
+
+
+def test_item_ids_are_distinct_beyond_the_real_catalogs_range():
+    """Up to scale ~14 the catalog's item ids stay in the real range; a larger scale
+    still gets distinct ids (the real range holds 469,999)."""
+    import random
+
+    from datagen.olist import item_ids
+
+    small = item_ids(random.Random(1), 33_000)
+    assert len(set(small)) == 33_000 and max(small) < 470_000
+    large = item_ids(random.Random(1), 500_000)
+    assert len(set(large)) == 500_000 and min(large) >= 1
