@@ -11,6 +11,7 @@ import gzip
 import json
 import random
 import zlib
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def events(
     rng: random.Random,
     orders: list[Order],
     customers: list[Customer],
-    product_ids: list[str],
+    product_ids: Sequence[str],
     n_sessions_extra: int,
     window: tuple[datetime, datetime] = (datetime(2016, 9, 4), datetime(2018, 10, 17)),
     id_prefix: str = "ev_",

@@ -130,7 +130,7 @@ def _orders_chunk(job: tuple[int, int, int, int]) -> _OrdersOut:
     rng = chunk_rng(seed, "orders", number)
     chunk = olist.draw_order_chunk(rng, market, first, n)
     events = clickstream.events(
-        rng, chunk.orders, chunk.customers, market.product_ids,
+        rng, chunk.orders, chunk.customers, market.products.product_ids,
         n_sessions_extra=3 * n, id_prefix=f"ev_{number:05d}",
     )  # fmt: skip
     rows = {"customers": chunk.customers, "orders": chunk.orders,

@@ -142,7 +142,7 @@ class _Draw:
             )
         return out
 
-    def products(self) -> tuple[list[catalog.CatalogProduct], list[ProductRow]]:
+    def products(self) -> tuple[catalog.Catalog, list[ProductRow]]:
         """Products with a weekly price and availability history (the catalog feed)."""
         rng, n = self.rng, self.scaled(32951, 40)
         cat_names = [c for c, _ in CATEGORY_TRANSLATIONS]
@@ -152,7 +152,7 @@ class _Draw:
         no_dims = exactly(rng, n, self.scaled(2))
         zero_weight = exactly(rng, n, self.scaled(4))
         itemids = item_ids(rng, n)
-        products, rows = [], []
+        products, rows = catalog.Catalog(), []
         for i in range(n):
             if i in untranslated:
                 cat = UNTRANSLATED_CATEGORIES[untranslated.index(i) % 2]
@@ -213,8 +213,7 @@ class Marketplace:
     scale: float
     pool: dict[str, list[str]]
     sellers: list[Seller]
-    products: list[catalog.CatalogProduct]
-    product_ids: list[str]
+    products: catalog.Catalog
     n_orders: int
     quirks: OrderQuirks
 
@@ -227,7 +226,7 @@ def draw_marketplace(rng: random.Random, scale: float) -> tuple[Marketplace, lis
     products, product_rows = d.products()
     n_orders = d.scaled(99441, 60)
     market = Marketplace(
-        scale, d.pool, sellers, products, [p.product_id for p in products], n_orders,
+        scale, d.pool, sellers, products, n_orders,
         draw_quirks(rng, d.scaled, n_orders),
     )  # fmt: skip
     return market, product_rows

@@ -72,7 +72,7 @@ def draw_orders(
     first: int,
     customers: list[Customer],
     sellers: list[Seller],
-    products: list[catalog.CatalogProduct],
+    products: catalog.Catalog,
 ) -> tuple[list[Order], list[OrderItem], list[Payment], list[Review]]:
     """One order per customer, numbered from `first`, over the months of the real curve,
     with their items, payments and reviews. Orders, payments and reviews come shuffled,

@@ -312,3 +312,27 @@ def test_item_ids_are_distinct_beyond_the_real_catalogs_range():
     assert len(set(small)) == 33_000 and max(small) < 470_000
     large = item_ids(random.Random(1), 500_000)
     assert len(set(large)) == 500_000 and min(large) >= 1
+
+
+def test_the_compact_catalog_gives_back_every_product():
+    """Products go into arrays and come back equal, by index, slice or id, so drawing
+    from the catalog is drawing from a list of the same products."""
+    import random
+
+    from datagen.catalog import Catalog, CatalogProduct, price_history
+
+    rng = random.Random(3)
+    products = [
+        CatalogProduct(f"{rng.getrandbits(128):032x}", i + 1, rng.choice(["a", "b", None]),
+                       *price_history(rng))
+        for i in range(200)
+    ]  # fmt: skip
+    catalog = Catalog()
+    for p in products:
+        catalog.append(p)
+    assert len(catalog) == 200 and list(catalog) == products
+    assert catalog[-1] == products[-1] and catalog[50:60] == products[50:60]
+    assert list(catalog.product_ids) == [p.product_id for p in products]
+    assert random.Random(9).choice(catalog) == random.Random(9).choice(products)
+    with pytest.raises(IndexError):
+        catalog[200]
