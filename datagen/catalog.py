@@ -93,7 +93,7 @@ class CatalogProduct:
 
 
 class Catalog(Sequence[CatalogProduct]):
-    """The products in compact arrays, so that a catalog of any scale costs about 80
+    """The products in compact arrays, so that a catalog of any scale costs about 100
     bytes per product in every process that holds it (as objects: about 900). Indexing
     gives a `CatalogProduct`, so `rng.choice(catalog)` draws as from a list."""
 
@@ -130,9 +130,7 @@ class Catalog(Sequence[CatalogProduct]):
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        if not -len(self) <= i < len(self):
-            raise IndexError(i)
-        i %= len(self)
+        i = _position(i, len(self))
         a, b = self._changes[i], self._changes[i + 1]
         return CatalogProduct(
             self.product_ids[i],
@@ -146,23 +144,24 @@ class Catalog(Sequence[CatalogProduct]):
 
 
 class _ProductIds(Sequence[str]):
+    """The catalog's product ids, as text, by index."""
+
     def __init__(self, ids: bytearray) -> None:
         self._ids = ids
 
     def __len__(self) -> int:
         return len(self._ids) // 16
 
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if not -len(self) <= i < len(self):
-            raise IndexError(i)
-        i %= len(self)
+    def __getitem__(self, i):  # an int: what drawing and iterating need
+        i = _position(i, len(self))
         return self._ids[16 * i : 16 * i + 16].hex()
+
+
+def _position(i: int, n: int) -> int:
+    """A sequence index (negative from the end) as a position, or IndexError."""
+    if not -n <= i < n:
+        raise IndexError(i)
+    return i % n
 
 
 def price_history(rng: random.Random) -> tuple[float, list[int], list[float], set[int]]:
