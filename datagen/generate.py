@@ -36,7 +36,9 @@ from datagen import catalog, clickstream, olist
 from lakecore.contract import DATASETS
 from lakecore.errors import PipelineError
 
-# How many times `generate` reports progress (for a progress bar's total).
+# How many times `generate` reports progress (for a progress bar's total): the
+# products, the catalog feed, a tenth of the orders ten times, the items, geolocation,
+# the stream.
 GENERATION_STEPS = 15
 ORDERS_PER_CHUNK = 5_000  # about 85k events: tens of MB per worker
 PRODUCTS_PER_CHUNK = 5_000
@@ -213,7 +215,7 @@ def _write_orders(
                     days[day] = stack.enter_context(open(path, "w", encoding="utf-8"))
                 days[day].write(lines)
             city_of.update(out.zips)
-            if (10 * (k + 1)) // len(jobs) > (10 * k) // len(jobs):
+            for _tenth in range((10 * (k + 1)) // len(jobs) - (10 * k) // len(jobs)):
                 report(f"orders {min(n_orders, (k + 1) * ORDERS_PER_CHUNK):,}")
         for e, fh in files.items():
             fh.write(layouts[e].tail())

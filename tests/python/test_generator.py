@@ -95,9 +95,11 @@ def test_chunks_give_the_same_bytes_whatever_the_workers(tmp_path, monkeypatch):
     monkeypatch.setattr(gen, "MERGE_FAN_IN", 3)
     monkeypatch.setattr(olist, "PREFIXES_PER_CHUNK", 40)
     one, two = tmp_path / "one", tmp_path / "two"
-    rows = generate(one, scale=0.004, seed=5, workers=1).rows
+    steps: list[str] = []
+    rows = generate(one, scale=0.004, seed=5, workers=1, progress=steps.append).rows
     generate(two, scale=0.004, seed=5, workers=2)
     assert _hashes(one) == _hashes(two)
+    assert len(steps) == gen.GENERATION_STEPS  # a progress bar's total, whatever the chunks
     items = _rows(one / "olist_order_items_dataset.csv")
     keys = [(i["order_id"], int(i["order_item_id"])) for i in items]
     assert keys == sorted(keys) and len(keys) == rows["order_items"]
