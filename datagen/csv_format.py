@@ -84,6 +84,12 @@ class CsvLayout:
     def tail(self) -> str:
         return self.newline if self.final_newline else ""
 
+    def write(self, fh: IO[str], rows: Iterable[Sequence[object]]) -> int:
+        """A whole file of `rows`; returns the number of data rows written."""
+        text, n = self.block(rows)
+        fh.write(self.head() + text + self.tail())
+        return n
+
 
 def write_csv(
     fh: IO[str],
@@ -96,7 +102,4 @@ def write_csv(
     final_newline: bool = True,
 ) -> int:
     """Write rows in the Olist format; returns the number of data rows written."""
-    layout = CsvLayout(header, kinds, newline, quote_header, final_newline)
-    text, n = layout.block(rows)
-    fh.write(layout.head() + text + layout.tail())
-    return n
+    return CsvLayout(header, kinds, newline, quote_header, final_newline).write(fh, rows)

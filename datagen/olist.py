@@ -340,10 +340,8 @@ def layout(entity: str) -> CsvLayout:
 def write(out_dir: Path, entity: str, rows: list) -> int:
     """One whole file (the small ones: sellers, products, translations); returns rows."""
     lay = layout(entity)
-    text, n = lay.block(rows)
     with open(out_dir / DATASETS[entity].file_name, "w", encoding=lay.encoding, newline="") as fh:
-        fh.write(lay.head() + text + lay.tail())
-    return n
+        return lay.write(fh, rows)
 
 
 def translations() -> list[Translation]:
