@@ -223,6 +223,20 @@ def _audit(built: Dbt, summary: RunSummary) -> None:
     dq_results.record(built.lake, run_rows, run_id)
 
 
+def _stage_while_parsing(dbt: Dbt, published: Path, args: list[str]) -> tuple[Path, Dbt]:
+    """The staging copy, made while dbt parses the project (the copy is the kernel's
+    work, the parse Python's: on a large warehouse each takes seconds). A Dbt that was
+    parsed already, or a build given `--vars` (the parse must see them), just copies."""
+    if dbt.parsed_manifest is not None or any(a.startswith("--vars") for a in args):
+        return stage(published), dbt
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        copying = pool.submit(stage, published)
+        parsed = dbt.parsed()  # parsing opens no database
+        return copying.result(), parsed
+
+
 def audited_build(dbt: Dbt, args: list[str]) -> tuple[RunSummary, bool]:
     """`dbt build` written aside, audited, and published only if it passed; returns what
     ran and whether it was published. The caller holds the lake's lock."""
@@ -230,7 +244,7 @@ def audited_build(dbt: Dbt, args: list[str]) -> tuple[RunSummary, bool]:
         return _audited_athena_build(dbt, args)
     published = dbt.lake.warehouse
     release_duckdb()
-    staged = stage(published)
+    staged, dbt = _stage_while_parsing(dbt, published, args)
     # Same catalog name (the file's stem) and schemas: a parsed manifest stays valid.
     staged_dbt = dataclasses.replace(dbt, env={**dbt.env, "LAKEHOUSE_WAREHOUSE": str(staged)})
     try:

@@ -138,8 +138,9 @@ def freshness(dbt: Dbt, write_json: bool = True) -> str:
     summary = summarize(
         dbt.invoke(["source", "freshness", *([] if write_json else ["--no-write-json"])])
     )
-    late = [n for n in summary.nodes if n.status not in ("pass", "warn")]
-    stale = [n for n in summary.nodes if n.status == "warn"]
+    sources = summary.of("source")  # not the project's on-run-start hooks
+    late = [n for n in sources if n.status not in ("pass", "warn")]
+    stale = [n for n in sources if n.status == "warn"]
     if late or not summary.success:
         names = ", ".join(f"{n.label} ({n.status})" for n in late)
         raise PipelineError(
@@ -148,7 +149,7 @@ def freshness(dbt: Dbt, write_json: bool = True) -> str:
             + ("target/sources.json" if write_json else "the dbt output above")
         )
     detail = f", {len(stale)} past their warning threshold" if stale else ""
-    return f"{len(summary.nodes)} sources checked{detail}"
+    return f"{len(sources)} sources checked{detail}"
 
 
 def docs(dbt: Dbt, build: RunSummary | None = None) -> str:

@@ -1,6 +1,10 @@
 {#- Generic test: the model has exactly as many rows as `compare_model` (a ref or a
-    source), e.g. a fact and the cleaned table it is built from. -#}
+    source), e.g. a fact and the cleaned table it is built from. It always counts the
+    whole model (see rebuilt_rows.sql). -#}
 {% test equal_row_count(model, compare_model) %}
+
+    {#- Totals of the whole table: never limited to an incremental build's rows. -#}
+    {{ config(meta={'checks_whole_table': true}) }}
 
     with
 

@@ -5,6 +5,7 @@ Run twice: the second run lands nothing new and every table keeps its rows."""
 import hashlib
 import json
 import shutil
+from datetime import timedelta
 
 import duckdb
 import pytest
@@ -13,7 +14,7 @@ from pyspark.sql import functions as F
 from lakecore.errors import PipelineError
 from lakecore.lake import Lake
 from lakehouse import cli, publish, stages
-from lakehouse.dbt_runner import Dbt
+from lakehouse.dbt_runner import Dbt, summarize
 from tests.python.checksums import warehouse_checksums
 from tests.python.conftest import (
     TINY_SCALE,
@@ -304,12 +305,35 @@ def _rows(lake, model: str, key: str) -> list[tuple]:
         con.close()
 
 
+_TYPE_OF = "select event_type from main_core.fct_events where event_id = ?"
+_SET_TYPE = "update main_core.fct_events set event_type = ? where event_id = ?"
+
+
+def _compiled() -> dict[str, str]:
+    """The SQL each node of the last dbt command ran, by node name."""
+    results = json.loads((dbt_target() / "run_results.json").read_text())
+    return {
+        r["unique_id"].split(".")[2]: r.get("compiled_code") or ""
+        for r in results["results"]
+        if r["unique_id"].split(".")[0] in ("model", "test")
+    }
+
+
 def test_incremental_event_facts_match_a_full_refresh(spark, demo_lake, tmp_path, capsys):
     """A next-day delivery with late events: the incremental run of fct_events and
     fct_sessions rebuilds only its lookback window and gives the rows a full refresh
     gives."""
     lake = copy_of(demo_lake, tmp_path)
     before = len(_rows(lake, "fct_events", "event_id"))
+    with duckdb.connect(str(lake / "warehouse.duckdb")) as con:
+        newest = con.execute("select max(event_date) from main_core.fct_events").fetchone()[0]
+        cutoff = newest - timedelta(days=3)  # the event_lookback_days var
+        # A row the incremental build does not rewrite (older than its window), made bad.
+        old_event = con.execute(
+            "select min(event_id) from main_core.fct_events where event_date < ?", [cutoff]
+        ).fetchone()[0]
+        (old_type,) = con.execute(_TYPE_OF, [old_event]).fetchone()
+        con.execute(_SET_TYPE, [None, old_event])
     delivery = next_day_events(spark, f"{lake}/cleaned/events", tmp_path / "next_day")
     ingest = ["ingest", "--source", str(delivery.folder), "--partial"]
     ingest += ["--ingest-date", "2030-01-01"]
@@ -317,13 +341,33 @@ def test_incremental_event_facts_match_a_full_refresh(spark, demo_lake, tmp_path
         assert cli.main(["--lake", str(lake), *step]) == 0, step
 
     # The incremental models ran incrementally: their SQL had the lookback filter.
-    results = json.loads((dbt_target() / "run_results.json").read_text())
-    compiled = {
-        r["unique_id"].split(".")[-1]: r.get("compiled_code") or "" for r in results["results"]
-    }
+    compiled = _compiled()
     assert "event_date >= (" in compiled["fct_events"]
     assert "event_date >= (" in compiled["fct_sessions"]
     assert "event_date >= (" in compiled["int_events_sessionized"]
+    # Each recorded the rows it rebuilt, and their data tests checked those rows only
+    # (the bad old row passed); a comparison of totals read the whole table.
+    with duckdb.connect(str(lake / "warehouse.duckdb")) as con:
+        windows = con.execute(
+            "select relation_name, date_column, rebuilt_from from main_audit.incremental_windows"
+        ).fetchall()
+    assert sorted(windows) == [
+        ('"warehouse"."main_core"."fct_events"', "event_date", cutoff),
+        ('"warehouse"."main_core"."fct_sessions"', "session_date", cutoff),
+        ('"warehouse"."main_intermediate"."int_events_sessionized"', "event_date", cutoff),
+    ]
+    window = f"event_date >= cast('{cutoff.isoformat()}' as date)"
+    assert window in compiled["unique_fct_events_event_id"]
+    assert window in compiled["not_null_fct_events_event_type"]
+    assert "session_date >= cast(" in compiled["unique_fct_sessions_session_key"]
+    assert "dbt_subquery" not in compiled["equal_row_count_fct_events_source_clickstream_events_"]
+    # A whole-table test run (no build in the same invocation) reads every row: it
+    # finds the bad one. Put it back before comparing with a full refresh.
+    tested = Dbt(Lake.open(str(lake))).invoke(["test", "--select", "fct_events,test_type:data"])
+    failed = [n.name for n in summarize(tested).failures]
+    assert failed == ["not_null_fct_events_event_type"], failed
+    with duckdb.connect(str(lake / "warehouse.duckdb")) as con:
+        con.execute(_SET_TYPE, [old_type, old_event])
     incremental = {
         m: _rows(lake, m, k)
         for m, k in (("fct_events", "event_id"), ("fct_sessions", "session_key"))
@@ -334,6 +378,7 @@ def test_incremental_event_facts_match_a_full_refresh(spark, demo_lake, tmp_path
 
     refresh = ["transform", "--", "--full-refresh", "--select", "fct_events", "fct_sessions"]
     assert cli.main(["--lake", str(lake), *refresh]) == 0
+    assert "dbt_subquery" not in _compiled()["unique_fct_events_event_id"]  # whole table
     full = {
         m: _rows(lake, m, k)
         for m, k in (("fct_events", "event_id"), ("fct_sessions", "session_key"))

@@ -2,6 +2,7 @@
     config(
         unique_key='event_id',
         incremental_strategy=event_incremental_strategy(),
+        pre_hook="{{ record_rebuilt_window('event_date') }}",
         partitioned_by=['event_month'],
     )
 }}

@@ -2,6 +2,7 @@
     config(
         unique_key='session_key',
         incremental_strategy=event_incremental_strategy(),
+        pre_hook="{{ record_rebuilt_window('session_date') }}",
         partitioned_by=['session_month'],
     )
 }}
