@@ -133,6 +133,9 @@ def fingerprint(dbt: Dbt, args: list[str]) -> str:
     project_file = dbt.project_dir / "dbt_project.yml"
     project = yaml.safe_load(project_file.read_text())
     add("dbt_project.yml", project_file.read_bytes())
+    selectors = dbt.project_dir / "selectors.yml"  # what `--selector NAME` selects
+    if selectors.exists():
+        add("selectors.yml", selectors.read_bytes())
     for key in PROJECT_PATH_KEYS:
         for folder in project.get(key, []):
             for path in sorted((dbt.project_dir / folder).rglob("*")):
