@@ -5,6 +5,7 @@ in a fixed order from the generator's random stream."""
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,21 @@ from datagen.rows import (
 )
 
 LAST_PURCHASE = datetime(2018, 10, 17, 17, 30)
+
+# Delivery times, calibrated on the real profile (DATA_SPEC.md, distributions): purchase
+# to delivery a mean of 12.5 days and a median of 10, the estimate a mean of ~23.5 days,
+# 8% of delivered orders late. Each order has a route (its lognormal typical time: far
+# states take longer and are promised longer); the delivery scatters around it, and the
+# estimate is the route stretched plus a margin, so lateness is rare but real.
+DELIVERY_MEDIAN_DAYS = 10.0
+DELIVERY_SIGMA = 0.668  # lognormal: mean / median = exp(sigma^2 / 2) = 1.25
+DELIVERY_SCATTER_SIGMA = 0.62  # the part of that spread the estimate does not foresee
+ESTIMATE_STRETCH, ESTIMATE_MARGIN_DAYS = 1.55, 8.0
+# Review scores (1..5) for orders delivered on time, and for late or undelivered ones
+# (~11% of the reviews): together the real shares 11.5 / 3.2 / 8.2 / 19.3 / 57.8%, mean
+# 4.09, with low scores concentrated on late deliveries.
+SCORE_WEIGHTS_ON_TIME = (7.5, 2.4, 7.5, 20.0, 62.6)
+SCORE_WEIGHTS_LATE = (45.0, 10.0, 14.0, 13.0, 18.0)
 
 
 @dataclass(frozen=True)
@@ -96,8 +112,9 @@ def draw_orders(
         total = _items(rng, quirks, idx, order, purchased, sellers, products, items)
         if idx not in quirks.no_payment:
             _payments(rng, quirks, pick_payment, idx, oid, total, payments)
-        # Reviews: worse scores for late deliveries; review ids reused across orders.
-        if rng.random() < 0.9923:
+        # Reviews: worse scores for late deliveries; review ids reused across orders. An
+        # order picked for a second review always has one (its count is exact).
+        if idx in quirks.second_review or rng.random() < 0.9923:
             late = delivered is not None and delivered.date() > estimated.date()
             for _ in range(2 if idx in quirks.second_review else 1):
                 reviews.append(_review(rng, oid, late, delivered, estimated, review_ids))
@@ -115,11 +132,13 @@ def _order(rng, quirks: OrderQuirks, idx: int, oid: str, cust: Customer, purchas
     if idx in quirks.canceled_with_date:
         status = "canceled"
     approved = purchased + timedelta(minutes=rng.randint(5, 3000))
-    carrier = approved + timedelta(hours=rng.randint(10, 150))
-    delivered = carrier + timedelta(hours=rng.randint(24, 600))
-    estimated = (purchased + timedelta(days=rng.randint(10, 45))).replace(
-        hour=0, minute=0, second=0
-    )
+    route_sigma = (DELIVERY_SIGMA**2 - DELIVERY_SCATTER_SIGMA**2) ** 0.5
+    route_days = rng.lognormvariate(math.log(DELIVERY_MEDIAN_DAYS), route_sigma)
+    days = route_days * rng.lognormvariate(0.0, DELIVERY_SCATTER_SIGMA)
+    delivered = max(purchased + timedelta(days=days), approved + timedelta(hours=12))
+    carrier = approved + (delivered - approved) * rng.uniform(0.1, 0.5)
+    promised = round(route_days * ESTIMATE_STRETCH + ESTIMATE_MARGIN_DAYS)
+    estimated = (purchased + timedelta(days=promised)).replace(hour=0, minute=0, second=0)
     if status == "created" or rng.random() < 160 / 99441:
         approved = None
     if status not in ("delivered", "shipped") or rng.random() < 0.005:
@@ -198,7 +217,7 @@ def _payments(rng, quirks: OrderQuirks, pick_payment, idx, oid: str, total: floa
 
 
 def _review(rng, oid: str, late: bool, delivered, estimated, review_ids: list[str]) -> Review:
-    weights = (40, 12, 15, 15, 18) if late or delivered is None else (6, 2, 8, 20, 64)
+    weights = SCORE_WEIGHTS_LATE if late or delivered is None else SCORE_WEIGHTS_ON_TIME
     created = ((delivered or estimated) + timedelta(days=1)).replace(hour=0, minute=0, second=0)
     answered = created + timedelta(seconds=rng.randint(3600, 5 * 86400))
     rid = hex_id(rng)

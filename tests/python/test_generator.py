@@ -5,6 +5,7 @@ import gzip
 import hashlib
 import json
 import re
+import statistics
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -209,6 +210,48 @@ def test_quirk_counts(scale_005):
         expected = len(orders) * weight / total
         assert abs(months.count(month) - expected) <= 4 * expected**0.5 + 1, month
     assert max(MONTHLY_ORDERS) == MONTHLY_ORDERS[14]  # 2017-11
+
+
+def _within(got: float, real: float, n: int, slack: float = 0.0) -> bool:
+    """A share of n draws within 4 standard deviations (plus `slack`) of the real one."""
+    return abs(got - real) <= 4 * (real * (1 - real) / n) ** 0.5 + slack
+
+
+def test_delivery_times_and_review_scores_follow_the_real_profile(scale_005):
+    """Against the real data's profile (DATA_SPEC.md, distributions), not this code's."""
+    orders = _rows(scale_005 / "olist_orders_dataset.csv")
+    delivered = [
+        o for o in orders
+        if o["order_status"] == "delivered" and o["order_delivered_customer_date"]
+    ]  # fmt: skip
+
+    def days(start: str, end: str) -> float:
+        return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() / 86400
+
+    late = sum(
+        o["order_delivered_customer_date"][:10] > o["order_estimated_delivery_date"][:10]
+        for o in delivered
+    )
+    assert _within(late / len(delivered), 0.081, len(delivered)), late / len(delivered)
+    taken = [
+        days(o["order_purchase_timestamp"], o["order_delivered_customer_date"]) for o in delivered
+    ]
+    # Standard error of the mean: about 9 days of spread over ~4,800 orders, 0.13 days.
+    assert abs(statistics.mean(taken) - 12.5) < 0.6, statistics.mean(taken)
+    assert abs(statistics.median(taken) - 10.0) < 0.6, statistics.median(taken)
+    promised = [
+        days(o["order_purchase_timestamp"], o["order_estimated_delivery_date"]) for o in orders
+    ]
+    assert 22.5 < statistics.mean(promised) < 24.5, statistics.mean(promised)
+
+    scores = [int(r["review_score"]) for r in _rows(scale_005 / "olist_order_reviews_dataset.csv")]
+    real = {5: 57_328, 4: 19_142, 1: 11_424, 3: 8_179, 2: 3_151}
+    total = sum(real.values())
+    for score, count in real.items():
+        share = scores.count(score) / len(scores)
+        assert _within(share, count / total, len(scores), slack=0.01), (score, share)
+    # Real mean 4.09; the scores' spread is about 1.35, so 4 standard errors ~ 0.08.
+    assert abs(statistics.mean(scores) - 4.09) < 0.08, statistics.mean(scores)
 
 
 def test_late_deliveries_get_worse_reviews(scale_005):
