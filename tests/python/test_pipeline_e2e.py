@@ -261,6 +261,9 @@ def test_a_build_that_fails_its_audit_publishes_nothing(spark, demo_lake, tmp_pa
     assert warehouse.stat().st_ino != inode
     published = _published(lake)
     assert published.pop("main_audit.dq_results") != before.pop("main_audit.dq_results")
+    # The incremental facts recorded the rows this build rewrote (three more windows).
+    windows = "main_audit.incremental_windows"
+    assert published.pop(windows)[0] == before.pop(windows)[0] + 3
     assert published == before
     assert not staged.parent.exists()
     # The results table now holds the failed build beside the published ones.
