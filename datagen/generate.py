@@ -32,21 +32,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from datagen import catalog, clickstream, olist
+from datagen import catalog, clickstream, olist, walmart
 from lakecore.contract import DATASETS
 from lakecore.errors import PipelineError
 
 # How many times `generate` reports progress (for a progress bar's total): the
 # products, the catalog feed, a tenth of the orders ten times, the items, geolocation,
-# the stream.
-GENERATION_STEPS = 15
+# the stream, the Walmart transactions.
+GENERATION_STEPS = 16
 ORDERS_PER_CHUNK = 5_000  # about 85k events: tens of MB per worker
 PRODUCTS_PER_CHUNK = 5_000
 MERGE_FAN_IN = 128  # sorted runs merged at once (open files)
 ORDER_FILES = ("customers", "orders", "order_payments", "order_reviews")
 
-# The catalog, set before the worker pool forks: workers read it, nothing writes it.
+# The catalogs, set before the worker pool forks: workers read them, nothing writes them.
 _MARKET: olist.Marketplace | None = None
+_WALMART: walmart.Products | None = None
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,10 @@ def generate(
     progress: Callable[[str], None] | None = None,
     workers: int | None = None,
 ) -> GenerationResult:
-    """Write the 9 Olist files, the clickstream (CSV and Firehose JSON feed) and the
-    catalog change feed into `out_dir`. Same seed and scale, same bytes, whatever the
+    """Write the 9 Olist files, the clickstream (CSV and Firehose JSON feed), the
+    catalog change feed and the Walmart transactions into `out_dir`. Same seed and scale, same bytes, whatever the
     number of `workers` (processes; default: one per core)."""
-    global _MARKET
+    global _MARKET, _WALMART
     if not scale > 0:
         raise PipelineError(f"--scale {scale}: pass a number greater than 0 (1.0 = real size)")
     rng = random.Random(seed)
@@ -84,6 +85,7 @@ def generate(
     report("products")
     leaf, counts["category_tree"] = catalog.write_category_tree(out_dir, rng, market.products)
     _MARKET = market
+    _WALMART = walmart.draw_products(rng, scale)
     try:
         with _worker_map(workers) as run, tempfile.TemporaryDirectory(prefix="datagen-") as tmp:
             spill = Path(tmp)
@@ -99,8 +101,10 @@ def generate(
                 for day in _spilled_days(spill)
             )
             report("clickstream stream")
+            counts["walmart_sales"] = _write_walmart(out_dir, run, seed, scale)
+            report("walmart")
     finally:
-        _MARKET = None
+        _MARKET = _WALMART = None
     return GenerationResult(out_dir=out_dir, rows=counts)
 
 
@@ -145,6 +149,11 @@ def _orders_chunk(job: tuple[int, int, int, int]) -> _OrdersOut:
         clickstream.stream_lines(events),
         {c.customer_zip_code_prefix: c.customer_city for c in chunk.customers},
     )
+
+
+def _walmart_chunk(job: tuple[int, int, int, int]) -> tuple[str, int]:
+    seed, number, first, count = job
+    return walmart.chunk_lines(chunk_rng(seed, "walmart", number), _WALMART, first, count)
 
 
 def _geolocation_chunk(job: tuple[int, int, list, int, int]) -> tuple[str, int]:
@@ -266,6 +275,20 @@ def _write_geolocation(out_dir: Path, run, seed: int, plan: olist.GeolocationPla
             fh.write(text)
             rows += n
         fh.write(lay.tail())
+    return rows
+
+
+def _write_walmart(out_dir: Path, run, seed: int, scale: float) -> int:
+    users, size = walmart.n_users(scale), walmart.USERS_PER_CHUNK
+    jobs = [(seed, k, first, min(size, users - first))
+            for k, first in enumerate(range(0, users, size))]  # fmt: skip
+    rows = 0
+    with open(out_dir / DATASETS["walmart_sales"].file_name, "w", newline="") as fh:
+        fh.write(walmart.LAYOUT.head())
+        for text, n in run(_walmart_chunk, jobs):
+            fh.write(text)
+            rows += n
+        fh.write(walmart.LAYOUT.tail())
     return rows
 
 

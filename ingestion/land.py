@@ -110,7 +110,7 @@ def _delivery(source: Path) -> Iterator[dict[str, Path]]:
             ):
                 raise PipelineError(
                     f"{source}: unexpected member {info.filename!r}; the zip should hold "
-                    "only the Olist CSV files (and optionally the clickstream and catalog feeds)"
+                    "only the Olist CSV files (and optionally the clickstream, catalog and Walmart files)"
                 )
             target = Path(tmp) / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -227,7 +227,9 @@ def ingest(
                 + " and the clickstream feed under year=/month=/day=/hour="
             )
         names = {Path(rel).name for rel in files}
-        if require_all_olist:
+        # A delivery of the Olist download brings its 9 files together; a delivery of
+        # another source alone (the Walmart file, the catalog feed) needs none of them.
+        if require_all_olist and names & {d.file_name for d in OLIST_DATASETS}:
             missing = [d.file_name for d in OLIST_DATASETS if d.file_name not in names]
             if missing:
                 raise PipelineError(

@@ -146,6 +146,21 @@ TRAFFIC_SOURCES = ("organic", "paid_search", "social", "email", "direct", "refer
 OLIST = "olist"
 CLICKSTREAM = "clickstream"
 CATALOG = "catalog"
+WALMART = "walmart"
+
+# The Walmart (Black Friday) transactions' coded demographics, as the real file writes them.
+WALMART_AGE_BANDS = ("0-17", "18-25", "26-35", "36-45", "46-50", "51-55", "55+")
+WALMART_GENDERS = ("F", "M")
+WALMART_CITY_CATEGORIES = ("A", "B", "C")
+WALMART_STAY_YEARS = ("0", "1", "2", "3", "4+")
+_WALMART_COLUMNS = _cols(
+    ("user_id", "bigint", "User_ID"), ("product_id", "string", "Product_ID"),
+    ("gender", "string", "Gender"), ("age_band", "string", "Age"),
+    ("occupation", "int", "Occupation"), ("city_category", "string", "City_Category"),
+    ("stay_in_current_city_years", "string", "Stay_In_Current_City_Years"),
+    ("is_married", "boolean", "Marital_Status"),
+    ("product_category", "int", "Product_Category"), ("purchase_amount", "int", "Purchase"),
+)  # fmt: skip
 
 # The nested JSON lines the clickstream delivers through Kinesis Firehose, gzip, in
 # `year=YYYY/month=MM/day=DD/hour=HH/` folders (UTC). One object per line:
@@ -386,6 +401,24 @@ DATASETS: dict[str, Dataset] = {
             primary_key=("categoryid",),
             description="Catalog category tree: department -> group -> category.",
             required=("categoryid",),
+        ),
+        Dataset(
+            entity="walmart_sales",
+            file_name="walmart.csv",
+            source=WALMART,
+            columns=_WALMART_COLUMNS,
+            primary_key=("user_id", "product_id"),
+            description="Walmart Black Friday transactions: one row per customer and "
+            "product bought, with the customer's coded demographics (masked occupation "
+            "and product category ids).",
+            required=tuple(c.name for c in _WALMART_COLUMNS),  # the real file has no gaps
+            enums={
+                "gender": WALMART_GENDERS,
+                "age_band": WALMART_AGE_BANDS,
+                "city_category": WALMART_CITY_CATEGORIES,
+                "stay_in_current_city_years": WALMART_STAY_YEARS,
+            },
+            patterns={"product_id": r"^P[0-9]{8}$"},
         ),
     )
 }

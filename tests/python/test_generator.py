@@ -29,7 +29,7 @@ def test_every_file_has_the_exact_header(tiny_raw):
         first = raw.split(b"\n", 1)[0].rstrip(b"\r")
         if ds.entity == "product_category_name_translation":
             assert first == b"\xef\xbb\xbf" + ",".join(ds.header).encode()
-        elif ds.source == "catalog":  # Retailrocket files: plain headers
+        elif ds.source in ("catalog", "walmart"):  # Retailrocket and Walmart: plain headers
             assert first == ",".join(ds.header).encode()
         else:
             assert first == ",".join(f'"{h}"' for h in ds.header).encode()
@@ -89,9 +89,10 @@ def test_chunks_give_the_same_bytes_whatever_the_workers(tmp_path, monkeypatch):
     worker and two give the same files, the items are sorted by order across chunks and
     every order's rows are in the chunk files."""
     from datagen import generate as gen
-    from datagen import olist
+    from datagen import olist, walmart
 
     monkeypatch.setattr(gen, "ORDERS_PER_CHUNK", 70)
+    monkeypatch.setattr(walmart, "USERS_PER_CHUNK", 7)
     monkeypatch.setattr(gen, "PRODUCTS_PER_CHUNK", 50)
     monkeypatch.setattr(gen, "MERGE_FAN_IN", 3)
     monkeypatch.setattr(olist, "PREFIXES_PER_CHUNK", 40)
@@ -109,6 +110,8 @@ def test_chunks_give_the_same_bytes_whatever_the_workers(tmp_path, monkeypatch):
     assert {i["order_id"] for i in items} <= {o["order_id"] for o in orders}
     events = _rows(one / "olist_clickstream_events.csv")
     assert len({e["event_id"] for e in events}) == len(events) == rows["events"]
+    sales = _rows(one / "walmart.csv")
+    assert len({s["User_ID"] for s in sales}) == round(5891 * 0.004) > 3 * 7
 
 
 def test_relationships_hold(tiny_raw):
@@ -252,6 +255,35 @@ def test_delivery_times_and_review_scores_follow_the_real_profile(scale_005):
         assert _within(share, count / total, len(scores), slack=0.01), (score, share)
     # Real mean 4.09; the scores' spread is about 1.35, so 4 standard errors ~ 0.08.
     assert abs(statistics.mean(scores) - 4.09) < 0.08, statistics.mean(scores)
+
+
+def test_walmart_file_has_the_real_format_and_profile(scale_005):
+    """DATA_SPEC.md section 4: header, value domains, unique (user, product) pairs, and
+    the real file's size and mean amount, scaled."""
+    text = (scale_005 / "walmart.csv").read_text()
+    header, *lines = text.split("\n")[:-1]
+    assert header == (
+        "User_ID,Product_ID,Gender,Age,Occupation,City_Category,"
+        "Stay_In_Current_City_Years,Marital_Status,Product_Category,Purchase"
+    )
+    assert text.endswith("\n") and '"' not in text and "\r" not in text
+    rows = [line.split(",") for line in lines]
+    assert abs(len(rows) - 550_068 * 0.05) < 0.1 * 550_068 * 0.05, len(rows)
+    users = {r[0] for r in rows}
+    assert len(users) == round(5_891 * 0.05)
+    assert len({(r[0], r[1]) for r in rows}) == len(rows)
+    assert all(re.fullmatch(r"P[0-9]{8}", r[1]) for r in rows)
+    assert {r[2] for r in rows} == {"M", "F"}
+    assert {r[3] for r in rows} == {"0-17", "18-25", "26-35", "36-45", "46-50", "51-55", "55+"}
+    assert {r[5] for r in rows} == {"A", "B", "C"}
+    assert {r[6] for r in rows} == {"0", "1", "2", "3", "4+"}
+    assert {r[7] for r in rows} == {"0", "1"}
+    assert {r[7] for r in rows if r[3] == "0-17"} == {"0"}
+    assert {int(r[4]) for r in rows} <= set(range(21))
+    assert {int(r[8]) for r in rows} <= set(range(1, 21))
+    amounts = [int(r[9]) for r in rows]
+    assert min(amounts) >= 12 and max(amounts) <= 23_961
+    assert abs(statistics.mean(amounts) - 9_264) < 0.1 * 9_264, statistics.mean(amounts)
 
 
 def test_late_deliveries_get_worse_reviews(scale_005):

@@ -163,13 +163,15 @@ def test_truncated_gzip_in_the_stream(delivery, tmp_path):
 
 
 def test_only_csv_files_of_the_real_download(delivery, tmp_path):
-    """The Kaggle download has the 9 Olist files only: clickstream and catalog are optional."""
+    """The Kaggle download has the 9 Olist files only: clickstream, catalog and Walmart
+    are optional."""
     shutil.rmtree(delivery / "clickstream_stream")
     for name in (
         "olist_clickstream_events.csv",
         "item_properties_part1.csv",
         "item_properties_part2.csv",
         "category_tree.csv",
+        "walmart.csv",
     ):
         (delivery / name).unlink()
     manifests = ingest(delivery, LocalStore(str(tmp_path / "lake")))

@@ -1,0 +1,36 @@
+-- Walmart Black Friday transactions: one row per customer and product bought, with the customer's coded demographics (masked occupation and product category ids). Raw CSV as landed.
+-- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
+CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`walmart_walmart_sales` (
+    `User_ID` string,
+    `Product_ID` string,
+    `Gender` string,
+    `Age` string,
+    `Occupation` string,
+    `City_Category` string,
+    `Stay_In_Current_City_Years` string,
+    `Marital_Status` string,
+    `Product_Category` string,
+    `Purchase` string
+)
+COMMENT 'Walmart Black Friday transactions: one row per customer and product bought, with the customer''s coded demographics (masked occupation and product category ids). Raw CSV as landed.'
+PARTITIONED BY (`ingest_date` string)
+ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'
+WITH SERDEPROPERTIES (
+    'separatorChar' = ',',
+    'quoteChar' = '"',
+    'escapeChar' = '\\'
+)
+STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+LOCATION 's3://YOUR-LAKE-BUCKET/lake/raw/walmart/walmart_sales/'
+TBLPROPERTIES (
+    'classification' = 'csv',
+    'projection.enabled' = 'true',
+    'projection.ingest_date.format' = 'yyyy-MM-dd',
+    'projection.ingest_date.interval' = '1',
+    'projection.ingest_date.interval.unit' = 'DAYS',
+    'projection.ingest_date.range' = '2016-01-01,NOW',
+    'projection.ingest_date.type' = 'date',
+    'skip.header.line.count' = '1',
+    'storage.location.template' = 's3://YOUR-LAKE-BUCKET/lake/raw/walmart/walmart_sales/ingest_date=${ingest_date}/'
+);
