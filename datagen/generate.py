@@ -85,7 +85,8 @@ def generate(
     report("products")
     leaf, counts["category_tree"] = catalog.write_category_tree(out_dir, rng, market.products)
     _MARKET = market
-    _WALMART = walmart.draw_products(rng, scale)
+    # Its own stream: adding the Walmart file changed no byte of the others.
+    _WALMART = walmart.draw_products(chunk_rng(seed, "walmart-products", 0), scale)
     try:
         with _worker_map(workers) as run, tempfile.TemporaryDirectory(prefix="datagen-") as tmp:
             spill = Path(tmp)
