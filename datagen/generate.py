@@ -64,8 +64,9 @@ def generate(
     workers: int | None = None,
 ) -> GenerationResult:
     """Write the 9 Olist files, the clickstream (CSV and Firehose JSON feed), the
-    catalog change feed and the Walmart transactions into `out_dir`. Same seed and scale, same bytes, whatever the
-    number of `workers` (processes; default: one per core)."""
+    catalog change feed and the Walmart transactions into `out_dir`. Same seed and
+    scale, same bytes, whatever the number of `workers` (processes; default: one per
+    core)."""
     global _MARKET, _WALMART
     if not scale > 0:
         raise PipelineError(f"--scale {scale}: pass a number greater than 0 (1.0 = real size)")

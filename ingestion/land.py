@@ -203,11 +203,32 @@ def _check(relative: str, path: Path, day: str) -> RawFile:
     )
 
 
+def _check_whole(source: Path, names: set[str]) -> None:
+    """A delivery brings each download whole: the Olist download's 9 files together, and
+    a file split in parts (Retailrocket's item properties) with all its parts. A source
+    delivered alone (the Walmart file, the catalog feed) needs no other."""
+    if names & {d.file_name for d in OLIST_DATASETS}:
+        missing = [d.file_name for d in OLIST_DATASETS if d.file_name not in names]
+        if missing:
+            raise PipelineError(
+                f"{source}: missing raw file(s) {', '.join(missing)}; "
+                "the Olist download has 9 CSV files"
+            )
+    for ds in DATASETS.values():
+        parts = set(ds.file_names)
+        if len(parts) > 1 and names & parts and not parts <= names:
+            raise PipelineError(
+                f"{source}: {', '.join(sorted(parts - names))} missing; {ds.entity} comes "
+                f"in {len(parts)} parts ({', '.join(ds.file_names)}): deliver them together "
+                "(or pass --partial for a delivery of some files only)"
+            )
+
+
 def ingest(
     source: Path,
     store: Store,
     ingest_date: date | None = None,
-    require_all_olist: bool = True,
+    require_whole: bool = True,  # see _check_whole; False: a partial delivery
     progress: Progress | None = None,
 ) -> list[Manifest]:
     """Validate every file of a delivery, then land the new ones and write manifests."""
@@ -227,15 +248,8 @@ def ingest(
                 + " and the clickstream feed under year=/month=/day=/hour="
             )
         names = {Path(rel).name for rel in files}
-        # A delivery of the Olist download brings its 9 files together; a delivery of
-        # another source alone (the Walmart file, the catalog feed) needs none of them.
-        if require_all_olist and names & {d.file_name for d in OLIST_DATASETS}:
-            missing = [d.file_name for d in OLIST_DATASETS if d.file_name not in names]
-            if missing:
-                raise PipelineError(
-                    f"{source}: missing raw file(s) {', '.join(missing)}; "
-                    "the Olist download has 9 CSV files"
-                )
+        if require_whole:
+            _check_whole(source, names)
         checked: list[RawFile] = []
         for rel, path in files.items():
             checked.append(_check(rel, path, day))

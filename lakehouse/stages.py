@@ -38,7 +38,7 @@ def ingest(source: Path, lake: Lake, ingest_date: date | None = None, partial: b
     with lock.hold(lake, "ingest"), bar() as progress:
         hooks = IngestBars(progress, n_files)
         manifests = land(
-            source, lake.store, ingest_date, require_all_olist=not partial, progress=hooks
+            source, lake.store, ingest_date, require_whole=not partial, progress=hooks
         )
     landed = sum(m.status == "landed" for m in manifests)
     rows = sum(m.rows for m in manifests if m.status == "landed")

@@ -59,7 +59,7 @@ def test_new_day_is_merged_and_matches_a_full_refresh(spark, tiny_raw, tmp_path)
         w.writerows([*new_rows, old[10], old[11]])
     untouched = {p.name for p in (lake / "cleaned" / "events").iterdir()} - {"_SUCCESS"}
     mtimes = {p: p.stat().st_mtime_ns for p in (lake / "cleaned" / "events").rglob("*.parquet")}
-    ingest(day2, store, ingest_date=date(2026, 11, 21), require_all_olist=False)
+    ingest(day2, store, ingest_date=date(2026, 11, 21), require_whole=False)
 
     (inc,) = run(spark, Lake.open(str(lake)), ["events"])
     assert inc.raw_files == 1 and inc.raw_rows == 5  # only the new file was read
@@ -87,7 +87,7 @@ def test_new_day_is_merged_and_matches_a_full_refresh(spark, tiny_raw, tmp_path)
             row[0], row[4] = f"ev_day3_{i}", f"2018-10-19 0{i}:00:00"
             w.writerow(row)
         w.writerow(row)  # the same event twice in one delivery
-    ingest(day3, store, ingest_date=date(2026, 11, 22), require_all_olist=False)
+    ingest(day3, store, ingest_date=date(2026, 11, 22), require_whole=False)
     (fresh,) = run(spark, Lake.open(str(lake)), ["events"])
     assert fresh.raw_rows == 5 and fresh.cleaned_rows == 4 and fresh.duplicate_rows == 1
     assert fresh.is_balanced

@@ -121,6 +121,17 @@ def test_missing_file(delivery, tmp_path):
     _expect_error(delivery, tmp_path, r"missing raw file\(s\) olist_sellers_dataset.csv")
 
 
+def test_a_retailrocket_file_without_its_other_part(delivery, tmp_path):
+    """Item properties come in two parts; one alone is refused with both names (and
+    lands with --partial, a delivery of some files only)."""
+    (delivery / "item_properties_part2.csv").unlink()
+    _expect_error(
+        delivery, tmp_path, r"item_properties_part2.csv missing; item_properties comes in 2 parts"
+    )
+    landed = ingest(delivery, LocalStore(str(tmp_path / "partial")), require_whole=False)
+    assert "item_properties_part1.csv" in {m.file_name for m in landed}
+
+
 def test_renamed_column(delivery, tmp_path):
     path = delivery / "olist_orders_dataset.csv"
     text = path.read_text()
@@ -238,7 +249,7 @@ def test_large_files_upload_in_parts(tmp_path, aws_env):
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket="ecom-big")
     store = S3Store("s3://ecom-big/lake", multipart_threshold=5 * 1024 * 1024)
-    (m,) = ingest(only, store, require_all_olist=False)
+    (m,) = ingest(only, store, require_whole=False)
     head = s3.head_object(Bucket="ecom-big", Key=f"lake/{m.key}")
     assert re.search(r"-\d+\"?$", head["ETag"]), head["ETag"]
     body = s3.get_object(Bucket="ecom-big", Key=f"lake/{m.key}")["Body"].read()
