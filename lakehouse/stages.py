@@ -37,9 +37,7 @@ def ingest(source: Path, lake: Lake, ingest_date: date | None = None, partial: b
     n_files = sum(1 for p in source.rglob("*") if p.is_file()) if source.is_dir() else 1
     with lock.hold(lake, "ingest"), bar() as progress:
         hooks = IngestBars(progress, n_files)
-        manifests = land(
-            source, lake.store, ingest_date, require_whole=not partial, progress=hooks
-        )
+        manifests = land(source, lake.store, ingest_date, require_whole=not partial, progress=hooks)
     landed = sum(m.status == "landed" for m in manifests)
     rows = sum(m.rows for m in manifests if m.status == "landed")
     return f"{landed} landed ({rows:,} rows), {len(manifests) - landed} already landed (no-op)"
