@@ -1,5 +1,5 @@
-"""Deliveries that tests land on top of a built lake: the next day's clickstream export,
-made from the events a lake already holds."""
+"""Deliveries that tests land: the next day's clickstream export, made from the events a
+lake already holds; a Walmart file in the real format with bad rows."""
 
 from __future__ import annotations
 
@@ -62,3 +62,33 @@ def next_day_events(spark, cleaned_events: str, out: Path) -> NextDay:
         writer.writerow(header)
         writer.writerows([*tomorrow, *late])
     return NextDay(out, len(tomorrow) + len(late), visit, len(visit_events) + 2)
+
+
+WALMART_HEADER = (
+    "User_ID,Product_ID,Gender,Age,Occupation,City_Category,"
+    "Stay_In_Current_City_Years,Marital_Status,Product_Category,Purchase"
+)
+# The real file's format: a plain header, coded demographics, `4+`, `55+`.
+WALMART_GOOD = (
+    "1000001,P00069042,F,0-17,10,A,2,0,3,8370",
+    "1000001,P00248942,F,0-17,10,A,2,0,1,15200",
+    "1000002,P00285442,M,55+,16,C,4+,0,12,1057",
+    "1000003,P00193542,M,26-35,15,A,3,0,1,15227",
+    "1000004,P00184942,M,46-50,7,B,2,1,1,19215",
+)
+WALMART_BAD = {  # row -> the quarantine rule it fails
+    "1000005,P00274942,M,60+,7,A,1,1,8,7871": "invalid_age_band",
+    "1000006,X0027494,F,51-55,9,A,1,0,5,5254": "invalid_product_id",
+    "1000007,P00096742,M,36-45,1,B,1,2,2,13055": "unparseable_is_married",
+    "1000008,P00087842,M,26-35,12,C,5,1,5,5378": "invalid_stay_in_current_city_years",
+    "1000009,P00085442,M,26-35,12,C,1,1,5,": "missing_purchase_amount",
+}
+WALMART_REPEAT = "1000004,P00184942,M,46-50,7,B,2,1,1,19000"  # the same pair, another amount
+
+
+def walmart_delivery(folder: Path) -> Path:
+    """A folder holding only walmart.csv: the good rows, the bad ones, one repeated pair."""
+    folder.mkdir(parents=True)
+    rows = [WALMART_HEADER, *WALMART_GOOD, *WALMART_BAD, WALMART_REPEAT]
+    (folder / "walmart.csv").write_text("\n".join(rows) + "\n")
+    return folder

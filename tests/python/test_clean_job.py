@@ -11,6 +11,7 @@ from ingestion.land import ingest
 from lakecore.contract import DATASETS, RUN_LOG_COLUMNS
 from lakecore.lake import Lake
 from lakecore.storage import LocalStore
+from tests.python.deliveries import WALMART_BAD, WALMART_GOOD, walmart_delivery
 
 pytestmark = pytest.mark.spark
 
@@ -149,34 +150,12 @@ def test_events_from_both_feeds_are_deduplicated_and_balance(spark, tiny_raw, tm
     assert [q.rule for q in quarantined] == ["malformed_row"]
 
 
-WALMART_HEADER = (
-    "User_ID,Product_ID,Gender,Age,Occupation,City_Category,"
-    "Stay_In_Current_City_Years,Marital_Status,Product_Category,Purchase"
-)
-
-
 def test_a_walmart_delivery_alone_lands_cleans_and_balances(spark, tmp_path):
-    """The real file's format (plain header, coded demographics, `4+`, `55+`) delivered on
-    its own, with bad rows: each is quarantined by its rule, a repeated (user, product)
-    pair is a counted duplicate, and the counts are the ones this test works out."""
-    good = [
-        "1000001,P00069042,F,0-17,10,A,2,0,3,8370",
-        "1000001,P00248942,F,0-17,10,A,2,0,1,15200",
-        "1000002,P00285442,M,55+,16,C,4+,0,12,1057",
-        "1000003,P00193542,M,26-35,15,A,3,0,1,15227",
-        "1000004,P00184942,M,46-50,7,B,2,1,1,19215",
-    ]
-    bad = {
-        "1000005,P00274942,M,60+,7,A,1,1,8,7871": "invalid_age_band",
-        "1000006,X0027494,F,51-55,9,A,1,0,5,5254": "invalid_product_id",
-        "1000007,P00096742,M,36-45,1,B,1,2,2,13055": "unparseable_is_married",
-        "1000008,P00087842,M,26-35,12,C,5,1,5,5378": "invalid_stay_in_current_city_years",
-        "1000009,P00085442,M,26-35,12,C,1,1,5,": "missing_purchase_amount",
-    }
-    repeat = "1000004,P00184942,M,46-50,7,B,2,1,1,19000"  # the same pair, another amount
-    delivery = tmp_path / "walmart"
-    delivery.mkdir()
-    (delivery / "walmart.csv").write_text("\n".join([WALMART_HEADER, *good, *bad, repeat]) + "\n")
+    """The real file's format delivered on its own, with bad rows: each is quarantined
+    by its rule, a repeated (user, product) pair is a counted duplicate, and the counts
+    are the ones this test works out."""
+    good, bad = WALMART_GOOD, WALMART_BAD
+    delivery = walmart_delivery(tmp_path / "walmart")
     lake = tmp_path / "lake"
     (manifest,) = ingest(delivery, LocalStore(str(lake)))
     assert manifest.key.startswith("raw/walmart/walmart_sales/")

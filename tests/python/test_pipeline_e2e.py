@@ -23,7 +23,7 @@ from tests.python.conftest import (
     dbt_target,
     project_copy,
 )
-from tests.python.deliveries import next_day_events
+from tests.python.deliveries import WALMART_GOOD, next_day_events, walmart_delivery
 
 pytestmark = [pytest.mark.e2e, pytest.mark.spark]
 
@@ -387,3 +387,38 @@ def test_incremental_event_facts_match_a_full_refresh(spark, demo_lake, tmp_path
         for m, k in (("fct_events", "event_id"), ("fct_sessions", "session_key"))
     }
     assert incremental == full
+
+
+def test_a_walmart_delivery_alone_builds_its_star(spark, tmp_path):
+    """Only the Walmart file, in its real format: it lands alone, cleans (the other
+    sources' tables are created empty) and `tag:walmart` builds its star with the counts
+    worked out from the file by hand: 5 good rows (the repeated pair kept once), 4
+    customers, 5 products, the sum of the kept amounts."""
+    delivery = walmart_delivery(tmp_path / "walmart")
+    lake = tmp_path / "lake"
+    steps = (
+        ["ingest", "--source", str(delivery)],
+        ["clean"],
+        ["transform", "--", "--select", "tag:walmart", "--exclude-resource-type", "unit_test"],
+    )
+    for step in steps:
+        assert cli.main(["--lake", str(lake), *step]) == 0, step
+    con = duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True)
+    try:
+
+        def one(sql: str):
+            return con.execute(sql).fetchone()
+
+        sales = one("select count(*), sum(purchase_amount) from main_walmart.fct_walmart_sales")
+        customers = one("select count(*) from main_walmart.dim_walmart_customers")
+        products = one("select count(*) from main_walmart.dim_walmart_products")
+        married = one(
+            "select is_married from main_walmart.dim_walmart_customers where user_id = 1000004"
+        )
+    finally:
+        con.close()
+    amounts = [int(row.rsplit(",", 1)[1]) for row in WALMART_GOOD]
+    assert sales == (len(WALMART_GOOD), sum(amounts))
+    assert customers == (len({row.split(",")[0] for row in WALMART_GOOD}),)
+    assert products == (len({row.split(",")[1] for row in WALMART_GOOD}),)
+    assert married == (True,)
