@@ -85,10 +85,10 @@ def generate(
     del product_rows
     report("products")
     leaf, counts["category_tree"] = catalog.write_category_tree(out_dir, rng, market.products)
-    _MARKET = market
-    # Its own stream: adding the Walmart file changed no byte of the others.
-    _WALMART = walmart.draw_products(chunk_rng(seed, "walmart-products", 0), scale)
     try:
+        _MARKET = market
+        # Its own stream: adding the Walmart file changed no byte of the others.
+        _WALMART = walmart.draw_products(chunk_rng(seed, "walmart-products", 0), scale)
         with _worker_map(workers) as run, tempfile.TemporaryDirectory(prefix="datagen-") as tmp:
             spill = Path(tmp)
             counts["item_properties"] = _write_catalog_feed(out_dir, run, seed, leaf)

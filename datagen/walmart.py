@@ -23,8 +23,14 @@ import random
 from dataclasses import dataclass
 
 from datagen.csv_format import BARE, CsvLayout
-from datagen.rows import weighted
-from lakecore.contract import DATASETS, WALMART_AGE_BANDS, WALMART_STAY_YEARS
+from datagen.rows import allowed, weighted
+from lakecore.contract import (
+    DATASETS,
+    WALMART_AGE_BANDS,
+    WALMART_CITY_CATEGORIES,
+    WALMART_GENDERS,
+    WALMART_STAY_YEARS,
+)
 
 USERS_AT_SCALE_1 = 5_891
 PRODUCTS_AT_SCALE_1 = 3_631
@@ -36,14 +42,14 @@ PURCHASES_MIN, PURCHASES_MAX = 6, 1_026
 AMOUNT_MIN, AMOUNT_MAX = 12, 23_961
 
 # Shares of the customers (the real file's distinct users).
-GENDER_WEIGHTS = {"M": 71.7, "F": 28.3}
+GENDER_WEIGHTS = allowed({"M": 71.7, "F": 28.3}, WALMART_GENDERS, "gender")
 AGE_WEIGHTS = dict(zip(WALMART_AGE_BANDS, (3.7, 18.2, 34.8, 19.8, 9.0, 8.2, 6.3), strict=True))
 OCCUPATION_WEIGHTS = {
     "4": 13.1, "0": 12.7, "7": 10.8, "1": 8.6, "17": 7.3, "20": 6.1, "12": 5.7, "14": 5.0,
     "2": 4.8, "16": 4.6, "6": 3.7, "3": 3.2, "10": 2.4, "5": 2.2, "15": 2.2, "11": 2.1,
     "19": 1.5, "13": 1.4, "18": 1.2, "9": 1.1, "8": 0.3,
 }  # fmt: skip
-CITY_WEIGHTS = {"A": 17.7, "B": 29.0, "C": 53.3}
+CITY_WEIGHTS = allowed({"A": 17.7, "B": 29.0, "C": 53.3}, WALMART_CITY_CATEGORIES, "city_category")
 STAY_WEIGHTS = dict(zip(WALMART_STAY_YEARS, (13.5, 35.2, 18.5, 17.3, 15.5), strict=True))
 MARRIED_SHARE = 0.42  # never for the 0-17 band
 # City C customers buy less (their share of the rows is 31%, of the customers 53%).
@@ -113,12 +119,13 @@ def chunk_lines(rng: random.Random, products: Products, first: int, count: int) 
     for number in range(first, first + count):
         age, city = pick["age"](), pick["city"]()
         married = age != "0-17" and rng.random() < MARRIED_SHARE
-        person = (FIRST_USER_ID + number, pick["gender"](), age, pick["occupation"](), city,
-                  pick["stay"](), int(married))  # fmt: skip
+        # The customer's columns, in the file's order around Product_ID.
+        user = FIRST_USER_ID + number
+        who = (pick["gender"](), age, pick["occupation"](), city, pick["stay"](), int(married))
         wanted = rng.lognormvariate(math.log(PURCHASES_MEDIAN), PURCHASES_SIGMA)
         wanted *= CITY_PURCHASE_FACTOR[city]
         bought: set[int] = set()
-        target = min(most, max(min(PURCHASES_MIN, most), round(wanted)))
+        target = min(most, max(PURCHASES_MIN, round(wanted)))
         while len(bought) < target:
             bought.update(
                 rng.choices(range(n_products), cum_weights=products.cumulative_popularity,
@@ -127,8 +134,6 @@ def chunk_lines(rng: random.Random, products: Products, first: int, count: int) 
         for p in sorted(bought):
             amount = products.amounts[p] * rng.uniform(0.8, 1.2)
             amount = min(AMOUNT_MAX, max(AMOUNT_MIN, round(amount)))
-            user_id, gender, age, occupation, city, stay, married = person
-            rows.append((user_id, products.ids[p], gender, age, occupation, city, stay,
-                         married, products.categories[p], amount))  # fmt: skip
+            rows.append((user, products.ids[p], *who, products.categories[p], amount))
     rng.shuffle(rows)
     return LAYOUT.block(rows)
