@@ -415,6 +415,14 @@ def test_a_walmart_delivery_alone_builds_its_star(spark, tmp_path):
         married = one(
             "select is_married from main_walmart.dim_walmart_customers where user_id = 1000004"
         )
+        customer_value = con.execute(
+            "select user_id, lifetime_value, purchase_count, revenue_rank, pareto_class,"
+            " frequency_segment from main_walmart.walmart_customer_value order by user_id"
+        ).fetchall()
+        product_classes = con.execute(
+            "select product_id, revenue, revenue_rank, pareto_class"
+            " from main_walmart.walmart_product_revenue_contribution order by product_id"
+        ).fetchall()
     finally:
         con.close()
     amounts = [int(row.rsplit(",", 1)[1]) for row in WALMART_GOOD]
@@ -422,3 +430,31 @@ def test_a_walmart_delivery_alone_builds_its_star(spark, tmp_path):
     assert customers == (len({row.split(",")[0] for row in WALMART_GOOD}),)
     assert products == (len({row.split(",")[1] for row in WALMART_GOOD}),)
     assert married == (True,)
+
+    def contribution(column: int) -> dict[str, tuple[int, int, int, str]]:
+        """key -> (revenue, rows, rank, Pareto class), worked out from the file's rows."""
+        totals: dict[str, list[int]] = {}
+        for row in WALMART_GOOD:
+            fields = row.split(",")
+            total = totals.setdefault(fields[column], [0, 0])
+            total[0] += int(fields[-1])
+            total[1] += 1
+        ranked = sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        grand, above, out = sum(t[0] for t in totals.values()), 0, {}
+        for rank, (key, (revenue, rows)) in enumerate(ranked, start=1):
+            share_above = above / grand
+            pareto = "A" if share_above < 0.80 else "B" if share_above < 0.95 else "C"
+            out[key] = (revenue, rows, rank, pareto)
+            above += revenue
+        return out
+
+    by_customer = contribution(0)
+    assert customer_value == [
+        (int(user), revenue, rows, rank, pareto, "light")  # fewer than 50 purchases each
+        for user, (revenue, rows, rank, pareto) in sorted(by_customer.items())
+    ]
+    assert [c[4] for c in customer_value] == ["A", "C", "A", "A"]  # 1000002 paid 1,057
+    assert product_classes == [
+        (product, revenue, rank, pareto)
+        for product, (revenue, _, rank, pareto) in sorted(contribution(1).items())
+    ]

@@ -38,11 +38,9 @@ final as (
     select
         customer_unique_id,
         state_code,
-        case
-            when order_count >= 3 then 'loyal'
-            when order_count = 2 then 'repeat'
-            else 'one-time'
-        end as frequency_segment,
+        {{ frequency_segment(
+            'order_count', [['loyal', 3], ['repeat', 2]], otherwise='one-time'
+        ) }} as frequency_segment,
         order_count,
         lifetime_revenue_brl,
         {{ safe_ratio('lifetime_revenue_brl', 'order_count') }} as average_order_value_brl,

@@ -28,16 +28,7 @@ per_product as (
 
 ranked as (
 
-    select
-        *,
-        row_number() over (order by revenue_brl desc, product_id asc) as revenue_rank,
-        {{ safe_ratio('revenue_brl', 'sum(revenue_brl) over ()') }} as revenue_share,
-        {{ safe_ratio(
-            'sum(revenue_brl) over (order by revenue_brl desc, product_id'
-            ~ ' rows between unbounded preceding and current row)',
-            'sum(revenue_brl) over ()'
-        ) }} as cumulative_revenue_share
-    from per_product
+    {{ revenue_contribution('per_product', 'product_id', 'revenue_brl') }}
 
 ),
 
@@ -46,12 +37,8 @@ final as (
     select
         ranked.product_id,
         products.category_name_english,
-        case
-            when ranked.cumulative_revenue_share - ranked.revenue_share < 0.80 then 'A'
-            when ranked.cumulative_revenue_share - ranked.revenue_share < 0.95 then 'B'
-            else 'C'
-        end as pareto_class,
-        cast(ranked.revenue_rank as integer) as revenue_rank,
+        ranked.pareto_class,
+        ranked.revenue_rank,
         ranked.units_sold,
         ranked.revenue_brl,
         ranked.revenue_share,
