@@ -17,6 +17,8 @@ of dbt_project.yml; a test checks that they agree).
   _audit/published/athena-<schema>.json                 which Athena build readers see
   _audit/lock                                           who is writing the lake (lakecore.lock)
   warehouse.duckdb                                      the local curated zone (DuckDB)
+  curated/<model>/ -> curated/_exports/<model>/<build>/ the same marts as Parquet, locally
+  curated/_exports.json                                 (lakehouse.curated)
   curated/<schema>/<model>/<unique id>/                 the curated zone on S3 (Athena's
                                                         tables, dbt-athena's naming)
 """

@@ -17,6 +17,18 @@ def models(manifest: dict) -> dict[str, dict]:
     return {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
 
 
+def marts(manifest: dict) -> dict[str, dict]:
+    """The marts (the core star and the analytics marts): model name -> node, for every
+    model under models/marts/ that builds a relation (not ephemeral). What the curated
+    zone exports as Parquet, what Athena publishes as tables and what parity compares."""
+    return {
+        name: node
+        for name, node in models(manifest).items()
+        if node["original_file_path"].startswith("models/marts/")
+        and node["config"].get("materialized") != "ephemeral"
+    }
+
+
 def descendants(manifest: dict, ids: set[str]) -> set[str]:
     """Every node downstream of `ids` (unique ids), through the manifest's child map."""
     seen: set[str] = set()

@@ -24,7 +24,7 @@ from pathlib import Path
 from lakecore import layout
 from lakecore.lake import Lake
 from lakecore.storage import copy_prefix
-from lakehouse import stages
+from lakehouse import dbt_manifest, stages
 from lakehouse.dbt_runner import Dbt, RunSummary, scoped_env
 from lakehouse.display import RunReport, StageTiming, console
 from lakehouse.parity import MartParity, Table, as_json, compare
@@ -39,14 +39,8 @@ from lakehouse.twin.lake import (
 
 
 def _marts(manifest: dict) -> dict[str, str]:
-    """Every mart (a model under models/marts) -> its relation."""
-    return {
-        node["name"]: node["relation_name"]
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model"
-        and node["fqn"][1:2] == ["marts"]
-        and node["config"]["materialized"] != "ephemeral"
-    }
+    """Every mart -> its relation."""
+    return {name: node["relation_name"] for name, node in dbt_manifest.marts(manifest).items()}
 
 
 def read_trino(trino_url: str, relations: dict[str, str]) -> Iterator[tuple[str, Table]]:

@@ -9,6 +9,8 @@ A build of the local warehouse runs on a copy of it, never on the file readers o
            errored and no error-severity test failed (warn-severity tests do not stop
            it); every test's result is recorded (lakehouse.dq_results) and the results
            table is reloaded into the staged file;
+  export   every mart the build wrote is exported as Parquet to `lake/curated/<model>/`
+           (lakehouse.curated), each one swapped in atomically;
   publish  the staged file is checkpointed and renamed over the published one: one
            atomic rename, so a reader sees the whole last build or the whole new one.
            Relation names do not change (`main_core.dim_customer`): the file's catalog
@@ -29,7 +31,9 @@ next build goes to the other set; its incremental models continue from that set'
 last build (their lookback reads everything newer than what they hold). Each view is
 replaced atomically in the Glue catalog; the set of them is not (Glue has no transaction
 across tables): for the seconds the views take, a reader may see some relations of the
-new build and some of the last, each one whole and audited.
+new build and some of the last, each one whole and audited. The marts are also copied
+as Glue tables into `<schema>_tables` (`publish_tables`), for the readers of the Glue
+catalog that cannot read Athena views (Redshift Spectrum).
 
 The build holds the lake's lock (lakecore.lock), so one build stages at a time.
 
@@ -50,8 +54,8 @@ from pathlib import Path
 
 from lakecore import layout
 from lakecore.errors import PipelineError
-from lakehouse import dq_results
-from lakehouse.dbt_runner import Dbt, NodeResult, RunSummary, summarize
+from lakehouse import curated, dbt_manifest, dq_results
+from lakehouse.dbt_runner import Dbt, NodeResult, RunSummary, scoped_env, summarize
 
 STAGING = "_staging"  # under the lake root: the build being audited
 ATHENA_SCHEMA_DEFAULT = "ecom_curated_db"  # profiles.example.yml's (a test checks)
@@ -257,6 +261,11 @@ def audited_build(dbt: Dbt, args: list[str]) -> tuple[RunSummary, bool]:
     _audit(staged_dbt, summary)
     if summary.success:
         dq_results.load_into(staged, dbt.lake, dbt.schema)
+        _checkpoint(staged)
+        built = {n.unique_id for n in summary.of("model", "success")}
+        marts = curated.marts(staged_dbt.manifest())
+        lake_root = published.parent  # the local lake (the warehouse file is at its root)
+        curated.export(staged, lake_root, curated.to_export(marts, built, lake_root))
         publish(staged, published)
         _record(dbt, args, summary)
     return summary, summary.success
@@ -299,6 +308,82 @@ def views_to_publish(manifest: dict, base: str, colour: str) -> list[list[str]]:
     return sorted(views)
 
 
+def tables_database(base: str) -> str:
+    """The Glue database of the published marts as tables (`ecom_curated_db_tables`),
+    the one infra/redshift/spectrum_curated.sql maps to Redshift Spectrum."""
+    return f"{base}_tables"
+
+
+TABLE_FIELDS = ("Description", "StorageDescriptor", "PartitionKeys", "TableType", "Parameters")
+
+
+def _copy_partitions(glue, built: str, published: str, name: str) -> None:
+    """Make the published table's partitions those of the built one (same values,
+    the built table's locations): changed ones updated, new ones added, gone ones dropped."""
+
+    def partitions(database: str) -> dict[tuple, dict]:
+        pages = glue.get_paginator("get_partitions").paginate(DatabaseName=database, TableName=name)
+        return {tuple(p["Values"]): p for page in pages for p in page["Partitions"]}
+
+    source, target = partitions(built), partitions(published)
+    inputs = {
+        v: {"Values": list(v), "StorageDescriptor": p["StorageDescriptor"]}
+        for v, p in source.items()
+    }
+    new = [inputs[v] for v in source if v not in target]
+    changed = [v for v in source if v in target]
+    gone = [{"Values": list(v)} for v in target if v not in source]
+    for i in range(0, len(new), 100):
+        glue.batch_create_partition(
+            DatabaseName=published, TableName=name, PartitionInputList=new[i : i + 100]
+        )
+    for values in changed:
+        glue.update_partition(
+            DatabaseName=published, TableName=name, PartitionValueList=list(values),
+            PartitionInput=inputs[values],
+        )  # fmt: skip
+    for i in range(0, len(gone), 25):
+        glue.batch_delete_partition(
+            DatabaseName=published, TableName=name, PartitionsToDelete=gone[i : i + 25]
+        )
+
+
+def publish_tables(manifest: dict, views: list[list[str]], base: str) -> list[str]:
+    """Each mart of a published Athena build also as a Glue table in
+    `tables_database(base)`: a copy of the built table's definition (its S3 location, its
+    partitions). Redshift Spectrum, Spark or Trino on the Glue catalog read tables, not
+    Athena's views. Each table is replaced by one UpdateTable; its partitions follow,
+    so a reader may see a partitioned mart's new definition with some of the last
+    build's partitions for the moment the copy takes. Returns the tables published."""
+    import boto3
+
+    glue = boto3.client("glue")
+    database = tables_database(base)
+    try:
+        glue.get_database(Name=database)
+    except glue.exceptions.EntityNotFoundException:
+        glue.create_database(
+            DatabaseInput={
+                "Name": database,
+                "Description": f"The published marts of {base}_* as tables (Redshift Spectrum).",
+            }
+        )
+    built_schema = {name: built for _, built, name in views}
+    published = []
+    for node in dbt_manifest.marts(manifest).values():
+        name, built = node["alias"], built_schema[node["alias"]]
+        table = glue.get_table(DatabaseName=built, Name=name)["Table"]
+        table_input = {"Name": name, **{k: table[k] for k in TABLE_FIELDS if k in table}}
+        try:
+            glue.update_table(DatabaseName=database, TableInput=table_input)
+        except glue.exceptions.EntityNotFoundException:
+            glue.create_table(DatabaseName=database, TableInput=table_input)
+        if table.get("PartitionKeys"):
+            _copy_partitions(glue, built, database, name)
+        published.append(name)
+    return published
+
+
 def _audited_athena_build(dbt: Dbt, args: list[str]) -> tuple[RunSummary, bool]:
     base = athena_schema(dbt)
     live = published_colour(dbt)
@@ -317,6 +402,8 @@ def _audited_athena_build(dbt: Dbt, args: list[str]) -> tuple[RunSummary, bool]:
             f"the build into {base}_{colour}_* passed its tests but publishing its views "
             f"failed (see the dbt output above); readers still see {base}_{live or '(nothing)'}_*"
         )
+    with scoped_env(dbt.environment()):
+        publish_tables(built.manifest(), views, base)
     state = {"colour": colour, "published_at": datetime.now(UTC).isoformat(timespec="seconds")}
     dbt.lake.store.put_text(layout.published_key(f"athena-{base}"), json.dumps(state))
     return summary, True

@@ -116,11 +116,12 @@ def demo_lake(tmp_path_factory) -> Path:
 
 
 def copy_of(lake: Path, folder: Path) -> Path:
-    """A private copy of a lake (the shared demo lake), for a test that writes to it."""
+    """A private copy of a lake (the shared demo lake), for a test that writes to it.
+    The curated zone's links stay links (they are relative, so they point into the copy)."""
     import shutil
 
     copy = folder / "lake"
-    shutil.copytree(lake, copy)
+    shutil.copytree(lake, copy, symlinks=True)
     return copy
 
 

@@ -117,3 +117,19 @@ def test_round_trip_ingest_to_s3_then_register(tiny_raw, aws_env):
         bucket, _, key_prefix = prefix[len("s3://") :].partition("/")
         listed = s3.list_objects_v2(Bucket=bucket, Prefix=key_prefix)
         assert listed.get("KeyCount", 0) >= 1, f"{t.name}: nothing under {prefix}"
+
+
+def test_the_spectrum_ddl_maps_the_database_athena_publishes_tables_to():
+    """infra/redshift/spectrum_curated.sql is one `create external schema ... from data
+    catalog` statement over the Glue database each published Athena build copies its
+    marts' tables into (sqlglot has no Redshift grammar for it, so it is read as text)."""
+    import re
+
+    from lakehouse import publish
+
+    ddl = (PROJECT_DIR / "infra" / "redshift" / "spectrum_curated.sql").read_text()
+    code = " ".join(line for line in ddl.splitlines() if not line.startswith("--"))
+    (statement,) = [s.strip() for s in code.split(";") if s.strip()]
+    database = publish.tables_database(publish.ATHENA_SCHEMA_DEFAULT)
+    pattern = rf"create external schema if not exists \w+ from data catalog database '{database}' "
+    assert re.match(pattern, " ".join(statement.split())), statement

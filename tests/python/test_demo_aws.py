@@ -95,6 +95,48 @@ def test_demo_aws_wrote_athena_tables_to_the_curated_zone_on_s3(demo_aws):
     assert {"order_id", "revenue_brl"} <= set(fct["columns"])
 
 
+def test_the_published_marts_are_glue_tables_other_engines_read(demo_aws, twin):
+    """Redshift Spectrum reads Glue tables, not Athena's views: demo-aws's publish also
+    wrote every mart as a table in ecom_curated_db_tables, a copy of the live (blue)
+    build's table read back from Glue: its S3 location, columns and partitions. Trino's
+    Hive connector reading the Glue catalog (as Spectrum does) finds the published
+    views' rows in them."""
+    proc, out = demo_aws
+    assert proc.returncode == 0, "demo-aws failed: see the test above"
+    parity = json.loads((out / "athena-parity.json").read_text())
+    database = publish.tables_database("ecom_curated_db")
+    with scoped_env(athena_env(twin.env())):
+        glue = boto3.client("glue")
+        pages = glue.get_paginator("get_tables").paginate(DatabaseName=database)
+        tables = {t["Name"]: t for page in pages for t in page["TableList"]}
+        assert set(tables) == {m["model"] for m in parity["marts"]}
+        for name in ("fct_orders", "fct_events"):
+            built = glue.get_table(DatabaseName="ecom_curated_db_blue_core", Name=name)["Table"]
+            table = tables[name]
+            assert table["TableType"] == "EXTERNAL_TABLE"
+            assert table["StorageDescriptor"] == built["StorageDescriptor"]
+            assert table["PartitionKeys"] == built["PartitionKeys"]
+
+            def partitions(db: str, name: str = name) -> list[tuple]:
+                pages = glue.get_paginator("get_partitions").paginate(
+                    DatabaseName=db, TableName=name
+                )
+                return sorted(
+                    (tuple(p["Values"]), p["StorageDescriptor"]["Location"])
+                    for page in pages
+                    for p in page["Partitions"]
+                )
+
+            assert partitions(database) == partitions("ecom_curated_db_blue_core")
+        assert tables["fct_events"]["PartitionKeys"]  # the partitioned case is covered
+    catalog = '"awsdatacatalog"'
+    views = {m: f'{catalog}."ecom_curated_db_core"."{m}"' for m in ("fct_orders", "fct_events")}
+    copies = {m: f'{catalog}."{database}"."{m}"' for m in views}
+    assert _sorted_rows(read_trino(twin.trino, copies)) == _sorted_rows(
+        read_trino(twin.trino, views)
+    )
+
+
 def _statements(model: str, since: datetime) -> list[str]:
     """The SQL Athena ran for one dbt model since a moment, from the work group's history."""
     return [ex["Query"] for ex in query_history(since=since) if dbt_model_of(ex) == model]

@@ -13,14 +13,15 @@ from pyspark.sql import functions as F
 
 from lakecore.errors import PipelineError
 from lakecore.lake import Lake
-from lakehouse import cli, publish, stages
+from lakehouse import cli, curated, publish, stages
 from lakehouse.dbt_runner import Dbt, summarize
-from tests.python.checksums import warehouse_checksums
+from tests.python.checksums import table_checksum, warehouse_checksums
 from tests.python.conftest import (
     TINY_SCALE,
     broken_join_project,
     copy_of,
     dbt_target,
+    demo_artefacts,
     project_copy,
 )
 from tests.python.deliveries import WALMART_GOOD, next_day_events, walmart_delivery
@@ -220,6 +221,47 @@ def _published(lake) -> dict[str, tuple[int, int]]:
     return warehouse_checksums(lake / "warehouse.duckdb")
 
 
+def _exports(lake) -> dict[str, str]:
+    """mart -> the export its curated link shows."""
+    curated = lake / "curated"
+    return {p.name: str(p.readlink()) for p in curated.iterdir() if p.is_symlink()}
+
+
+def test_the_published_marts_are_parquet_other_engines_read(spark, demo_lake, tmp_path):
+    """Every mart of the published build is in `lake/curated/<model>/` as Parquet that
+    Spark and DuckDB read with the warehouse's rows (checksums of every row); a build of
+    one mart swaps only its link and keeps the export before it; older ones go."""
+    lake = copy_of(demo_lake, tmp_path)
+    manifest = json.loads((demo_artefacts(demo_lake) / "manifest.json").read_text())
+    marts = curated.marts(manifest)
+    names = {m.name for m in marts}
+    assert {*CORE, "sales_product_pareto", "walmart_customer_value"} <= names, names
+    assert not names & {"stg_olist__orders", "int_orders_aggregated"}  # marts only
+    exports = _exports(lake)
+    assert set(exports) == names
+    record = json.loads((lake / "curated" / "_exports.json").read_text())
+    con = duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True)
+    try:
+        for mart in marts:
+            folder = lake / "curated" / mart.name
+            assert not exports[mart.name].startswith("/")  # relative: the lake can move
+            parquet = f"(select * from read_parquet('{folder}/*.parquet'))"
+            assert table_checksum(con, parquet) == table_checksum(con, mart.relation), mart
+            assert spark.read.parquet(str(folder)).count() == record[mart.name]["rows"], mart
+    finally:
+        con.close()
+    first = exports["sales_daily_kpis"]
+
+    dbt = Dbt(Lake.open(str(lake)))
+    for _ in range(2):
+        stages.transform(dbt, ["--select", "sales_daily_kpis"])
+    now = _exports(lake)
+    assert {k for k in names if now[k] != exports[k]} == {"sales_daily_kpis"}
+    kept = sorted(p.name for p in (lake / "curated" / "_exports" / "sales_daily_kpis").iterdir())
+    assert len(kept) == 2 and first.rsplit("/", 1)[1] not in kept  # the newest two
+    assert now["sales_daily_kpis"].endswith(kept[-1])
+
+
 def test_a_build_that_fails_its_audit_publishes_nothing(spark, demo_lake, tmp_path):
     """Write-audit-publish: a model whose tests fail leaves every published relation as
     it was (rows and checksums, the file byte for byte) and the failure is reported; the
@@ -232,6 +274,7 @@ def test_a_build_that_fails_its_audit_publishes_nothing(spark, demo_lake, tmp_pa
     project = broken_join_project(tmp_path)
     broken = Dbt(Lake.open(str(lake)), project, target_path=project / "target")
 
+    exports = _exports(lake)
     with pytest.raises(PipelineError) as failure:
         stages.transform(broken, ["--exclude", "test_type:unit"])
     message = str(failure.value)
@@ -239,6 +282,7 @@ def test_a_build_that_fails_its_audit_publishes_nothing(spark, demo_lake, tmp_pa
     assert "unknown_member_share_fct_orders_customer_id" in message
     assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == digest
     assert _published(lake) == before
+    assert _exports(lake) == exports  # no mart's Parquet export moved either
     # The failed build's test results are recorded in the lake at once.
     (record,) = sorted((lake / "_audit" / "dq_results").glob("*.jsonl"))[-1:]
     results = [json.loads(line) for line in record.read_text().splitlines()]
