@@ -1,37 +1,40 @@
--- The current catalog price and availability of each product (the current version of
--- its type-2 history), since when the price holds, and how many versions led there.
+-- The latest value of each Retailrocket item's properties (price, availability,
+-- category), pivoted side by side, with where the category sits in the tree and how
+-- many versions led there. The items whose price changed most recently come first.
 with
 
-history as (
+items as (
 
-    select * from {{ ref('dim_product_history') }}
-
-),
-
-products as (
-
-    select * from {{ ref('dim_product') }}
+    select * from {{ ref('dim_retailrocket_items') }}
 
 ),
 
 versions as (
 
+    select * from {{ ref('int_retailrocket_item_versions') }}
+
+),
+
+current_versions as (
+
     select
-        product_id,
-        count(*) as version_count
-    from history
-    group by product_id
+        item_id,
+        price_changed_at
+    from versions
+    where is_current
 
 )
 
 select
-    products.product_id,
-    products.category_name_english,
-    products.current_price_brl,
-    products.is_available,
-    products.price_changed_at as price_since,
-    versions.version_count
-from products
-inner join versions
-    on products.product_id = versions.product_id
-order by products.price_changed_at desc
+    items.item_id,
+    items.price,
+    items.is_available,
+    items.category_id,
+    items.root_category_id,
+    items.category_depth,
+    current_versions.price_changed_at as price_since,
+    items.version_count
+from items
+left join current_versions
+    on items.item_id = current_versions.item_id
+order by current_versions.price_changed_at desc nulls last, items.item_id asc

@@ -32,13 +32,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from datagen import catalog, clickstream, olist, walmart
+from datagen import clickstream, olist, retailrocket, walmart
 from lakecore.contract import DATASETS
 from lakecore.errors import PipelineError
 
 # How many times `generate` reports progress (for a progress bar's total): the
-# products, the catalog feed, a tenth of the orders ten times, the items, geolocation,
-# the stream, the Walmart transactions.
+# products, the Retailrocket feed and events, a tenth of the orders ten times, the
+# items, geolocation, the stream, the Walmart transactions.
 GENERATION_STEPS = 16
 ORDERS_PER_CHUNK = 5_000  # about 85k events: tens of MB per worker
 PRODUCTS_PER_CHUNK = 5_000
@@ -64,7 +64,8 @@ def generate(
     workers: int | None = None,
 ) -> GenerationResult:
     """Write the 9 Olist files, the clickstream (CSV and Firehose JSON feed), the
-    catalog change feed and the Walmart transactions into `out_dir`. Same seed and
+    Retailrocket files (catalog change feed, category tree, visitor events) and the
+    Walmart transactions into `out_dir`. Same seed and
     scale, same bytes, whatever the number of `workers` (processes; default: one per
     core)."""
     global _MARKET, _WALMART
@@ -84,7 +85,7 @@ def generate(
     }
     del product_rows
     report("products")
-    leaf, counts["category_tree"] = catalog.write_category_tree(out_dir, rng, market.products)
+    leaf, counts["category_tree"] = retailrocket.write_category_tree(out_dir, rng, market.products)
     try:
         _MARKET = market
         # Its own stream: adding the Walmart file changed no byte of the others.
@@ -92,7 +93,8 @@ def generate(
         with _worker_map(workers) as run, tempfile.TemporaryDirectory(prefix="datagen-") as tmp:
             spill = Path(tmp)
             counts["item_properties"] = _write_catalog_feed(out_dir, run, seed, leaf)
-            report("catalog")
+            counts["retailrocket_events"] = _write_retailrocket_events(out_dir, run, seed)
+            report("retailrocket")
             city_of = _write_orders(out_dir, spill, run, seed, counts, report)
             city_of |= {s.seller_zip_code_prefix: s.seller_city for s in market.sellers}
             plan = olist.plan_geolocation(rng, market, city_of)
@@ -121,7 +123,21 @@ def chunk_rng(seed: int, kind: str, number: int) -> random.Random:
 def _catalog_chunk(job: tuple[int, int, int, dict[str, int]]) -> tuple[str, str, int]:
     seed, number, first, leaf = job
     products = _MARKET.products[first : first + PRODUCTS_PER_CHUNK]
-    return catalog.property_lines(chunk_rng(seed, "catalog", number), products, leaf)
+    return retailrocket.property_lines(chunk_rng(seed, "catalog", number), products, leaf)
+
+
+_POPULARITY: list[float] | None = None  # a worker's cumulative item weights, made once
+
+
+def _retailrocket_events_chunk(job: tuple[int, int, int, int]) -> tuple[str, int]:
+    global _POPULARITY
+    seed, number, first, count = job
+    itemids = _MARKET.products.itemids
+    if _POPULARITY is None or len(_POPULARITY) != len(itemids):
+        _POPULARITY = retailrocket.popularity(len(itemids))
+    rng = chunk_rng(seed, "retailrocket-events", number)
+    first_transaction = number * retailrocket.TRANSACTION_IDS_PER_CHUNK
+    return retailrocket.event_lines(rng, itemids, _POPULARITY, first, count, first_transaction)
 
 
 @dataclass
@@ -179,11 +195,26 @@ def _write_catalog_feed(out_dir: Path, run, seed: int, leaf: dict[str, int]) -> 
         open(out_dir / names[0], "w", newline="") as p1,
         open(out_dir / names[1], "w", newline="") as p2,
     ):
-        p1.write(catalog.PROPERTY_FILE_HEADER)
-        p2.write(catalog.PROPERTY_FILE_HEADER)
+        p1.write(retailrocket.PROPERTY_FILE_HEADER)
+        p2.write(retailrocket.PROPERTY_FILE_HEADER)
         for first_half, second_half, n in run(_catalog_chunk, jobs):
             p1.write(first_half)
             p2.write(second_half)
+            rows += n
+    return rows
+
+
+def _write_retailrocket_events(out_dir: Path, run, seed: int) -> int:
+    """The visitors' events, chunk after chunk of visitors."""
+    visitors = retailrocket.visitor_count(len(_MARKET.products))
+    per = retailrocket.VISITORS_PER_CHUNK
+    jobs = [(seed, k, first, min(per, visitors - first)) for k, first in
+            enumerate(range(0, visitors, per))]  # fmt: skip
+    rows = 0
+    with open(out_dir / DATASETS["retailrocket_events"].file_name, "w", newline="") as fh:
+        fh.write(retailrocket.EVENTS_FILE_HEADER)
+        for lines, n in run(_retailrocket_events_chunk, jobs):
+            fh.write(lines)
             rows += n
     return rows
 

@@ -28,7 +28,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from datagen import catalog
+from datagen import retailrocket
 from datagen.csv_format import BARE, ID, QUOTED, TEXT, ZIP, CsvLayout
 from datagen.olist_orders import OrderQuirks, draw_orders, draw_quirks
 from datagen.olist_reference import (
@@ -142,7 +142,7 @@ class _Draw:
             )
         return out
 
-    def products(self) -> tuple[catalog.Catalog, list[ProductRow]]:
+    def products(self) -> tuple[retailrocket.Catalog, list[ProductRow]]:
         """Products with a weekly price and availability history (the catalog feed)."""
         rng, n = self.rng, self.scaled(32951, 40)
         cat_names = [c for c, _ in CATEGORY_TRANSLATIONS]
@@ -152,7 +152,7 @@ class _Draw:
         no_dims = exactly(rng, n, self.scaled(2))
         zero_weight = exactly(rng, n, self.scaled(4))
         itemids = item_ids(rng, n)
-        products, rows = catalog.Catalog(), []
+        products, rows = retailrocket.Catalog(), []
         for i in range(n):
             if i in untranslated:
                 cat = UNTRANSLATED_CATEGORIES[untranslated.index(i) % 2]
@@ -160,8 +160,8 @@ class _Draw:
                 cat = None
             else:
                 cat = rng.choices(cat_names, weights=cat_weights)[0]
-            base, weeks, prices, off = catalog.price_history(rng)
-            p = catalog.CatalogProduct(hex_id(rng), itemids[i], cat, base, weeks, prices, off)
+            base, weeks, prices, off = retailrocket.price_history(rng)
+            p = retailrocket.CatalogProduct(hex_id(rng), itemids[i], cat, base, weeks, prices, off)
             products.append(p)
             weight = 0 if i in zero_weight else min(40425, int(rng.lognormvariate(6.5, 1.2)) + 50)
             rows.append(
@@ -213,7 +213,7 @@ class Marketplace:
     scale: float
     pool: dict[str, list[str]]
     sellers: list[Seller]
-    products: catalog.Catalog
+    products: retailrocket.Catalog
     n_orders: int
     quirks: OrderQuirks
 

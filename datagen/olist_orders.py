@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from datagen import catalog
+from datagen import retailrocket
 from datagen.olist_reference import (
     MONTHLY_ORDERS,
     ORDER_STATUS_WEIGHTS,
@@ -88,7 +88,7 @@ def draw_orders(
     first: int,
     customers: list[Customer],
     sellers: list[Seller],
-    products: catalog.Catalog,
+    products: retailrocket.Catalog,
 ) -> tuple[list[Order], list[OrderItem], list[Payment], list[Review]]:
     """One order per customer, numbered from `first`, over the months of the real curve,
     with their items, payments and reviews. Orders, payments and reviews come shuffled,

@@ -115,12 +115,13 @@ def clean_entity(
         # The merge reads only the partitions the new rows fall into: one pass over the
         # raw rows (which fills the cache) finds them and counts the rows.
         is_valid = F.col("_rule").isNull()
-        part = ds.partition_by[0] if ds.partition_by else None  # one partition column at most
         raw_rows, valid_rows, quarantined_rows, partitions = result.flagged.agg(
             F.count(F.lit(1)),
             F.count(F.when(is_valid, 1)),
             F.count(F.col("_rule")),
-            F.collect_set(F.when(is_valid, F.col(part).cast("string"))) if part else F.lit(None),
+            F.collect_set(F.when(is_valid, _partition_path(ds)))
+            if ds.partition_by
+            else F.lit(None),
         ).first()
         existing = _existing_partitions(lake, ds, partitions or [])
         cleaned_rows = merge_into_cleaned(spark, cleaned_path, result.valid, ds, existing)
@@ -167,12 +168,20 @@ def table_exists(lake: Lake, entity: str) -> bool:
     return bool(lake.store.list(f"{layout.cleaned_prefix(entity)}/"))
 
 
-def _existing_partitions(lake: Lake, ds: Dataset, values: list[str]) -> list[str]:
-    """URIs of the cleaned table's partitions, among those of the partition column's
-    `values`, that hold files already (one listing per value, none of the whole table)."""
+def _partition_path(ds: Dataset):
+    """A row's partition folder under the table: `event_type=view/event_date=2017-01-05`
+    (the values need no escaping: dates, months and enum values)."""
+    return F.concat_ws(
+        "/", *[F.concat(F.lit(f"{c}="), F.col(c).cast("string")) for c in ds.partition_by]
+    )
+
+
+def _existing_partitions(lake: Lake, ds: Dataset, paths: list[str]) -> list[str]:
+    """URIs of the cleaned table's partitions, among the partition folders `paths`, that
+    hold files already (one listing per partition, none of the whole table)."""
     if not ds.partition_by:
         return []
-    prefixes = [f"{layout.cleaned_prefix(ds.entity)}/{ds.partition_by[0]}={v}" for v in values]
+    prefixes = [f"{layout.cleaned_prefix(ds.entity)}/{p}" for p in paths]
     return [lake.uri(p) for p in sorted(prefixes) if lake.store.list(f"{p}/")]
 
 

@@ -12,6 +12,9 @@ Rules, in the order they are checked (the first failing rule is recorded):
   unparseable_<column>       a value does not parse as its type (timestamp, number, ...)
   invalid_<column>           a value outside the column's allowed set (enums) or not
                              matching its pattern (5-digit zip prefixes, 2-letter states)
+  missing_<column>,          a column present only on some rows (`present_only_when`:
+  unexpected_<column>        a transaction id, on transaction rows) missing there, or
+                             present on another row
   negative_<column>          money below zero
   coordinates_outside_brazil a point (`Dataset.coordinates`) outside Brazil's bounding box
 Dedup rules (`Dataset.dedup`):
@@ -118,6 +121,9 @@ def _rules(
         (f"invalid_{c}", raw[c].isNotNull() & ~raw[c].rlike(pattern))
         for c, pattern in ds.patterns.items()
     ]
+    for c, (other, value) in ds.present_only_when.items():
+        rules.append((f"missing_{c}", (raw[other] == value) & raw[c].isNull()))
+        rules.append((f"unexpected_{c}", (raw[other] != value) & raw[c].isNotNull()))
     rules += [(f"negative_{c.name}", typed[c.name] < 0) for c in ds.columns if c.type == "decimal"]
     if ds.coordinates:
         lat, lng = (typed[c] for c in ds.coordinates)

@@ -8,7 +8,8 @@ Athena partition projection: new partitions are queryable the moment their files
 with no crawler and no `MSCK REPAIR TABLE`.
 
   ecom_raw_db       <source>_<entity>     CSV as landed, every column a string,
-                                           partitioned by ingest_date
+                                           partitioned by ingest_date (the entity's
+                                           name alone when it starts with its source)
                     clickstream_events_stream   Firehose JSON, year/month/day/hour
   ecom_cleaned_db   <entity>              typed Snappy Parquet from the Glue job
                     run_log               the ETL reconciliation log (`_audit/run_log`)
@@ -41,8 +42,9 @@ DATABASES = {
     CLEANED_DB: "Cleaned zone: typed, validated, deduplicated Parquet written by the Glue jobs.",
     CURATED_DB: "Curated zone: the dbt star schema and marts (dbt-athena).",
 }
-# Where partition projection starts looking for dates (the Olist data starts in 2016).
-PROJECTION_START = "2016-01-01"
+# Where partition projection starts looking for dates (the real Retailrocket events start
+# in May 2015, the Olist orders in 2016).
+PROJECTION_START = "2015-01-01"
 
 GLUE_TYPES = {
     "string": "string",
@@ -132,7 +134,7 @@ def _sql_str(value: str) -> str:
     return value.replace("\\", "\\\\").replace("'", "\\'")
 
 
-def _date_projection(column: str, location: str, fmt: str, unit: str) -> dict[str, str]:
+def _date_projection(column: str, fmt: str, unit: str) -> dict[str, str]:
     start = PROJECTION_START if fmt == "yyyy-MM-dd" else PROJECTION_START[:7]
     return {
         "projection.enabled": "true",
@@ -141,12 +143,23 @@ def _date_projection(column: str, location: str, fmt: str, unit: str) -> dict[st
         f"projection.{column}.range": f"{start},NOW",
         f"projection.{column}.interval": "1",
         f"projection.{column}.interval.unit": unit,
-        "storage.location.template": f"{location}{column}=${{{column}}}/",
     }
+
+
+def _location_template(location: str, keys: tuple[str, ...]) -> dict[str, str]:
+    """Where partition projection finds a partition: the folder of each key, in order."""
+    folders = "/".join(f"{k}=${{{k}}}" for k in keys)
+    return {"storage.location.template": f"{location}{folders}/"}
 
 
 def _location(lake_root: str, prefix: str) -> str:
     return f"{lake_root.rstrip('/')}/{prefix.strip('/')}/"
+
+
+def raw_table_name(ds: Dataset) -> str:
+    """`<source>_<entity>` (`olist_orders`), or the entity's own name when it already
+    starts with its source (`walmart_sales`, `retailrocket_events`)."""
+    return ds.entity if ds.entity.startswith(f"{ds.source}_") else f"{ds.source}_{ds.entity}"
 
 
 def raw_table(ds: Dataset, lake_root: str) -> TableDef:
@@ -158,7 +171,7 @@ def raw_table(ds: Dataset, lake_root: str) -> TableDef:
     )
     return TableDef(
         database=RAW_DB,
-        name=f"{ds.source}_{ds.entity}",
+        name=raw_table_name(ds),
         description=f"{ds.description} Raw CSV as landed.{note}",
         columns=tuple((c.source_name, "string") for c in ds.columns),
         partition_keys=(("ingest_date", "string"),),
@@ -170,7 +183,8 @@ def raw_table(ds: Dataset, lake_root: str) -> TableDef:
         properties={
             "classification": "csv",
             "skip.header.line.count": "1",
-            **_date_projection("ingest_date", location, "yyyy-MM-dd", "DAYS"),
+            **_date_projection("ingest_date", "yyyy-MM-dd", "DAYS"),
+            **_location_template(location, ("ingest_date",)),
         },
     )
 
@@ -207,9 +221,15 @@ def cleaned_table(ds: Dataset, lake_root: str) -> TableDef:
     location = _location(lake_root, layout.cleaned_prefix(ds.entity))
     props = {"classification": "parquet", "parquet.compression": "SNAPPY"}
     for key in ds.partition_by:
+        if key in ds.enums:  # a value from a fixed list: an enum projection
+            props[f"projection.{key}.type"] = "enum"
+            props[f"projection.{key}.values"] = ",".join(ds.enums[key])
+            continue
         kind = ds.column(key).type
         fmt, unit = ("yyyy-MM-dd", "DAYS") if kind == "date" else ("yyyy-MM", "MONTHS")
-        props.update(_date_projection(key, location, fmt, unit))
+        props.update(_date_projection(key, fmt, unit))
+    if ds.partition_by:
+        props.update(_location_template(location, ds.partition_by))
     return TableDef(
         database=CLEANED_DB,
         name=ds.entity,

@@ -139,6 +139,18 @@ def _stored_sha256(store: Store, key: str) -> str:
         return _sha256(local)[0]
 
 
+def _refuse_another_datasets_file(path: Path, ds: Dataset, header: tuple[str, ...]) -> None:
+    """A file named as one dataset's that has another dataset's exact header: the wrong
+    dataset delivered under this name (another source's `events.csv`, say)."""
+    for other in DATASETS.values():
+        if other is not ds and other.header == header:
+            raise PipelineError(
+                f"{path.name}: this is {other.source} {other.entity} data (the header of "
+                f"{other.file_name}), not {ds.source} {ds.entity}; deliver it as "
+                f"{other.file_name}, or deliver {ds.source}'s own {path.name}"
+            )
+
+
 def check_csv(path: Path, ds: Dataset) -> int:
     """Validate a raw CSV against its contract; return its number of data rows."""
     if path.stat().st_size == 0:
@@ -150,6 +162,7 @@ def check_csv(path: Path, ds: Dataset) -> int:
             if header is None:
                 raise PipelineError(f"{path.name}: file has no header row")
             if tuple(header) != ds.header:
+                _refuse_another_datasets_file(path, ds, tuple(header))
                 missing = [c for c in ds.header if c not in header]
                 extra = [c for c in header if c not in ds.header]
                 detail = []

@@ -12,120 +12,13 @@ Logical types: `string`, `int`, `bigint`, `double`, `decimal` (12,2), `decimal18
 (18,3), `timestamp`, `boolean`, `date`. Money is `decimal(12,2)` in BRL.
 
 A dataset's cleaned table has its typed raw columns, then the columns cleaning derives
-(`derived`), then `ingest_date` (lineage); `partition_by` columns are among the derived
-ones and become the table's partition keys, last.
+(`derived`), then `ingest_date` (lineage); the `partition_by` columns (raw or derived)
+become the table's partition keys, last, in that order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
-
-# How a derived column is computed from its `source` column (see glue_etl/transforms.py):
-#   normalized_text  lowercase, accents removed, inner whitespace collapsed
-#   year_month       `yyyy-MM` of a timestamp
-#   date             the calendar date of a timestamp (UTC)
-#   epoch_millis     a timestamp from epoch milliseconds
-#   n_number         Retailrocket's `n`-prefixed number (`n15360.000`), else null
-#   aggregate        produced by the entity's dedup rule, not from one row
-Derivation = Literal[
-    "normalized_text", "year_month", "date", "epoch_millis", "n_number", "aggregate"
-]
-
-# How rows that share a primary key become one (see glue_etl/transforms.py):
-#   latest        keep the row landed last (then the `tie_breakers`, then the greatest values)
-#   median_point  drop exact duplicates, then one row per key: the median of the points
-#                 inside `coordinates`' bounding box, the most frequent other values, and
-#                 the number of points. Aggregates across files: new files rebuild it.
-Dedup = Literal["latest", "median_point"]
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str = "string"
-    # Raw name in the file when it differs from the cleaned name (kept for the real
-    # misspelled Olist headers such as `product_name_lenght`).
-    raw_name: str | None = None
-    # Derived columns only: how cleaning computes it, and from which column.
-    derivation: Derivation | None = None
-    source: str | None = None
-
-    @property
-    def source_name(self) -> str:
-        return self.raw_name or self.name
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """One raw file family and the cleaned entity built from it."""
-
-    entity: str
-    file_name: str
-    source: str
-    columns: tuple[Column, ...]
-    primary_key: tuple[str, ...]
-    description: str = ""
-    # Columns whose values must be present for a row to be usable.
-    required: tuple[str, ...] = ()
-    # Column -> allowed values.
-    enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # Columns the cleaning job adds (normalized text, partition columns, ...).
-    derived: tuple[Column, ...] = ()
-    # Cleaned-zone partition columns (a subset of `derived`).
-    partition_by: tuple[str, ...] = ()
-    # Further file names that deliver the same entity (Retailrocket splits item
-    # properties in two parts).
-    more_file_names: tuple[str, ...] = ()
-    # Other raw feeds whose rows belong to this entity (the clickstream's Firehose feed
-    # delivers the same events as its CSV export).
-    feeds: tuple[str, ...] = ()
-    # Column -> regular expression a present value must match (zip prefixes, states).
-    patterns: dict[str, str] = field(default_factory=dict)
-    # Quoted values may hold line breaks (review messages): the CSV reader must read
-    # records across lines, and a line-based reader (Athena's OpenCSVSerde) cannot.
-    multiline: bool = False
-    dedup: Dedup = "latest"
-    # Columns that decide which duplicate survives before the landing date, latest
-    # value first (a review keeps its latest answer).
-    tie_breakers: tuple[str, ...] = ()
-    # (latitude, longitude) columns whose point must lie inside Brazil.
-    coordinates: tuple[str, str] | None = None
-
-    @property
-    def file_names(self) -> tuple[str, ...]:
-        return (self.file_name, *self.more_file_names)
-
-    @property
-    def header(self) -> tuple[str, ...]:
-        return tuple(c.source_name for c in self.columns)
-
-    @property
-    def incremental(self) -> bool:
-        """False when cleaning aggregates across all raw rows (new files mean a rebuild)."""
-        return self.dedup == "latest"
-
-    @property
-    def cleaned_columns(self) -> tuple[Column, ...]:
-        """The cleaned table's columns in order (partition columns last)."""
-        derived = tuple(c for c in self.derived if c.name not in self.partition_by)
-        parts = tuple(c for c in self.derived if c.name in self.partition_by)
-        return (*self.columns, *derived, Column("ingest_date", "date"), *parts)
-
-    def column(self, name: str) -> Column:
-        for c in (*self.columns, *self.derived):
-            if c.name == name:
-                return c
-        raise KeyError(name)
-
-
-def _cols(*specs: str | tuple[str, str] | tuple[str, str, str]) -> tuple[Column, ...]:
-    return tuple(Column(s) if isinstance(s, str) else Column(*s) for s in specs)
-
-
-def _normalized(column: str) -> Column:
-    return Column(f"{column}_normalized", derivation="normalized_text", source=column)
-
+from lakecore.dataset import Column, Dataset, cols, normalized_column
 
 ORDER_STATUSES = (
     "delivered",
@@ -145,15 +38,22 @@ TRAFFIC_SOURCES = ("organic", "paid_search", "social", "email", "direct", "refer
 
 OLIST = "olist"
 CLICKSTREAM = "clickstream"
-CATALOG = "catalog"
+RETAILROCKET = "retailrocket"
 WALMART = "walmart"
+
+# Retailrocket's visitor events (events.csv), as the real file writes them.
+RETAILROCKET_EVENT_TYPES = ("view", "addtocart", "transaction")
+_RETAILROCKET_EVENT_COLUMNS = cols(
+    ("timestamp", "bigint"), ("visitorid", "bigint"), ("event_type", "string", "event"),
+    ("itemid", "bigint"), ("transactionid", "bigint"),
+)  # fmt: skip
 
 # The Walmart (Black Friday) transactions' coded demographics, as the real file writes them.
 WALMART_AGE_BANDS = ("0-17", "18-25", "26-35", "36-45", "46-50", "51-55", "55+")
 WALMART_GENDERS = ("F", "M")
 WALMART_CITY_CATEGORIES = ("A", "B", "C")
 WALMART_STAY_YEARS = ("0", "1", "2", "3", "4+")
-_WALMART_COLUMNS = _cols(
+_WALMART_COLUMNS = cols(
     ("user_id", "bigint", "User_ID"), ("product_id", "string", "Product_ID"),
     ("gender", "string", "Gender"), ("age_band", "string", "Age"),
     ("occupation", "int", "Occupation"), ("city_category", "string", "City_Category"),
@@ -191,7 +91,7 @@ DATASETS: dict[str, Dataset] = {
             entity="customers",
             file_name="olist_customers_dataset.csv",
             source=OLIST,
-            columns=_cols(
+            columns=cols(
                 "customer_id",
                 "customer_unique_id",
                 "customer_zip_code_prefix",
@@ -202,13 +102,13 @@ DATASETS: dict[str, Dataset] = {
             description="Olist customers: one customer_id per order.",
             required=("customer_id", "customer_unique_id"),
             patterns={"customer_zip_code_prefix": ZIP_PATTERN, "customer_state": STATE_PATTERN},
-            derived=(_normalized("customer_city"),),
+            derived=(normalized_column("customer_city"),),
         ),
         Dataset(
             entity="geolocation",
             file_name="olist_geolocation_dataset.csv",
             source=OLIST,
-            columns=_cols(
+            columns=cols(
                 "geolocation_zip_code_prefix",
                 ("geolocation_lat", "double"),
                 ("geolocation_lng", "double"),
@@ -223,14 +123,14 @@ DATASETS: dict[str, Dataset] = {
             coordinates=("geolocation_lat", "geolocation_lng"),
             derived=(
                 Column("geolocation_points", "bigint", derivation="aggregate"),
-                _normalized("geolocation_city"),
+                normalized_column("geolocation_city"),
             ),
         ),
         Dataset(
             entity="order_items",
             file_name="olist_order_items_dataset.csv",
             source=OLIST,
-            columns=_cols(
+            columns=cols(
                 "order_id",
                 ("order_item_id", "int"),
                 "product_id",
@@ -247,7 +147,7 @@ DATASETS: dict[str, Dataset] = {
             entity="order_payments",
             file_name="olist_order_payments_dataset.csv",
             source=OLIST,
-            columns=_cols(
+            columns=cols(
                 "order_id",
                 ("payment_sequential", "int"),
                 "payment_type",
@@ -263,7 +163,7 @@ DATASETS: dict[str, Dataset] = {
             entity="order_reviews",
             file_name="olist_order_reviews_dataset.csv",
             source=OLIST,
-            columns=_cols(
+            columns=cols(
                 "review_id",
                 "order_id",
                 ("review_score", "int"),
@@ -283,7 +183,7 @@ DATASETS: dict[str, Dataset] = {
             entity="orders",
             file_name="olist_orders_dataset.csv",
             source=OLIST,
-            columns=_cols(
+            columns=cols(
                 "order_id",
                 "customer_id",
                 "order_status",
@@ -310,7 +210,7 @@ DATASETS: dict[str, Dataset] = {
             entity="products",
             file_name="olist_products_dataset.csv",
             source=OLIST,
-            columns=_cols(
+            columns=cols(
                 "product_id",
                 "product_category_name",
                 ("product_name_length", "int", "product_name_lenght"),
@@ -329,18 +229,18 @@ DATASETS: dict[str, Dataset] = {
             entity="sellers",
             file_name="olist_sellers_dataset.csv",
             source=OLIST,
-            columns=_cols("seller_id", "seller_zip_code_prefix", "seller_city", "seller_state"),
+            columns=cols("seller_id", "seller_zip_code_prefix", "seller_city", "seller_state"),
             primary_key=("seller_id",),
             description="Olist sellers.",
             required=("seller_id",),
             patterns={"seller_zip_code_prefix": ZIP_PATTERN, "seller_state": STATE_PATTERN},
-            derived=(_normalized("seller_city"),),
+            derived=(normalized_column("seller_city"),),
         ),
         Dataset(
             entity="product_category_name_translation",
             file_name="product_category_name_translation.csv",
             source=OLIST,
-            columns=_cols("product_category_name", "product_category_name_english"),
+            columns=cols("product_category_name", "product_category_name_english"),
             primary_key=("product_category_name",),
             description="Olist category name translation (Portuguese -> English).",
             required=("product_category_name", "product_category_name_english"),
@@ -349,7 +249,7 @@ DATASETS: dict[str, Dataset] = {
             entity="events",
             file_name="olist_clickstream_events.csv",
             source=CLICKSTREAM,
-            columns=_cols(
+            columns=cols(
                 "event_id",
                 "session_id",
                 "customer_id",
@@ -373,7 +273,7 @@ DATASETS: dict[str, Dataset] = {
             description="Website clickstream events (CSV export and Firehose feed).",
             feeds=(STREAM_ENTITY,),
             derived=(
-                _normalized("customer_city"),
+                normalized_column("customer_city"),
                 Column("event_date", "date", derivation="date", source="event_ts"),
             ),
             partition_by=("event_date",),
@@ -382,8 +282,8 @@ DATASETS: dict[str, Dataset] = {
             entity="item_properties",
             file_name="item_properties_part1.csv",
             more_file_names=("item_properties_part2.csv",),
-            source=CATALOG,
-            columns=_cols(("timestamp", "bigint"), ("itemid", "bigint"), "property", "value"),
+            source=RETAILROCKET,
+            columns=cols(("timestamp", "bigint"), ("itemid", "bigint"), "property", "value"),
             primary_key=("itemid", "property", "timestamp"),
             description="Catalog change log (Retailrocket format): a property's value is "
             "written at a weekly snapshot only when it changed.",
@@ -396,11 +296,28 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             entity="category_tree",
             file_name="category_tree.csv",
-            source=CATALOG,
-            columns=_cols(("categoryid", "bigint"), ("parentid", "bigint")),
+            source=RETAILROCKET,
+            columns=cols(("categoryid", "bigint"), ("parentid", "bigint")),
             primary_key=("categoryid",),
             description="Catalog category tree: department -> group -> category.",
             required=("categoryid",),
+        ),
+        Dataset(
+            entity="retailrocket_events",
+            file_name="events.csv",
+            source=RETAILROCKET,
+            columns=_RETAILROCKET_EVENT_COLUMNS,
+            primary_key=("timestamp", "visitorid", "event_type", "itemid"),
+            description="Retailrocket visitor events: views, add-to-carts and transactions "
+            "of catalog items, at epoch-millisecond times.",
+            required=("timestamp", "visitorid", "event_type", "itemid"),
+            enums={"event_type": RETAILROCKET_EVENT_TYPES},
+            present_only_when={"transactionid": ("event_type", "transaction")},
+            derived=(
+                Column("event_ts", "timestamp", derivation="epoch_millis", source="timestamp"),
+                Column("event_date", "date", derivation="date", source="event_ts"),
+            ),
+            partition_by=("event_type", "event_date"),
         ),
         Dataset(
             entity="walmart_sales",

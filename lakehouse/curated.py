@@ -18,8 +18,9 @@ after its audit passed and before the warehouse file is published, so a failed a
 exports nothing. Each model is swapped on its own by renaming a new link over the old
 one (atomic), so a reader sees a model's last export or its new one, whole. The previous
 export of each model is kept for the readers still listing it; older ones are removed.
-A build exports the marts it built, and any mart with no export yet: those it did not
-select keep the export of the build that last built them, as they keep their table.
+A build exports the marts it built, and any mart of the warehouse with no export yet:
+those it did not select keep the export of the build that last built them, as they keep
+their table.
 """
 
 from __future__ import annotations
@@ -45,13 +46,14 @@ FILE_SIZE = "256MB"  # one Parquet file per this much data, as Athena's writers 
 class Mart:
     unique_id: str
     name: str  # the model's alias: its folder under curated/
+    schema: str
     relation: str  # as dbt names it ("warehouse"."main_core"."dim_customer")
 
 
 def marts(manifest: dict) -> list[Mart]:
     """The marts of a parsed project (lakehouse.dbt_manifest.marts)."""
     return [
-        Mart(node["unique_id"], node["alias"], node["relation_name"])
+        Mart(node["unique_id"], node["alias"], node["schema"], node["relation_name"])
         for _, node in sorted(dbt_manifest.marts(manifest).items())
     ]
 
@@ -123,7 +125,10 @@ def export(warehouse: Path, lake_root: Path, selected: list[Mart]) -> dict[str, 
     con = duckdb.connect(str(warehouse), read_only=True)
     rows: dict[str, int] = {}
     try:
+        built = set(con.execute("select schema_name, table_name from duckdb_tables()").fetchall())
         for mart in selected:
+            if (mart.schema, mart.name) not in built:
+                continue  # a mart no build has made yet (a selection left it out)
             folder = curated / EXPORTS / mart.name
             folder.mkdir(parents=True, exist_ok=True)
             partial = folder / f".{build}"

@@ -1,6 +1,7 @@
-{#- The customer and product analytics every source's marts share: a frequency segment
-    from how often a customer bought, and the revenue contribution (rank, share,
-    cumulative share, Pareto class) of whatever a mart ranks by revenue. -#}
+{#- The customer, product and funnel analytics every source's marts share: a frequency
+    segment from how often a customer bought, the revenue contribution (rank, share,
+    cumulative share, Pareto class) of whatever a mart ranks by revenue, and how many
+    funnel units (sessions, visitors) reached each step. -#}
 
 {#- A case expression naming a customer's frequency segment. `segments` is a list of
     [label, minimum count] pairs, highest minimum first; a count below every minimum
@@ -40,4 +41,14 @@
             ) }} as cumulative_revenue_share
         from {{ relation }}
     ) as shares
+{%- endmacro %}
+
+{#- Columns counting the funnel units (sessions, visitor-days) that reached each step:
+    a unit reached a step when its furthest step number is at least the step's number.
+    `steps` is a list of [count column, step number] pairs. -#}
+{% macro funnel_reached_counts(furthest_step_column, steps) -%}
+    {%- for count_column, step_number in steps %}
+        count(case when {{ furthest_step_column }} >= {{ step_number }} then 1 end)
+            as {{ count_column }}{{ "," if not loop.last }}
+    {%- endfor %}
 {%- endmacro %}

@@ -1,5 +1,6 @@
 """Deliveries that tests land: the next day's clickstream export, made from the events a
-lake already holds; a Walmart file in the real format with bad rows."""
+lake already holds; a Walmart file and a Retailrocket download in the real formats,
+with bad rows."""
 
 from __future__ import annotations
 
@@ -92,3 +93,69 @@ def walmart_delivery(folder: Path) -> Path:
     rows = [WALMART_HEADER, *WALMART_GOOD, *WALMART_BAD, WALMART_REPEAT]
     (folder / "walmart.csv").write_text("\n".join(rows) + "\n")
     return folder
+
+
+# A Retailrocket download in the real format (Kaggle "Retailrocket recommender system
+# dataset"): epoch milliseconds, parent-less root categories, `n`-prefixed numbers,
+# numeric property ids except `categoryid` and `available`, the change log in two parts,
+# a transaction id on transaction rows only. Weekly snapshots at 03:00 UTC:
+T0, T1, T2 = 1431226800000, 1431831600000, 1432436400000  # 2015-05-10, -17, -24
+RETAILROCKET_TREE = {100: None, 200: None, 110: 100, 120: 100, 210: 200, 111: 110, 1111: 111}
+RETAILROCKET_PROPERTIES = (  # timestamp, itemid, property, value
+    (T0, 5001, "categoryid", "1111"), (T0, 5001, "790", "n100.000"),
+    (T0, 5001, "available", "1"), (T0, 5001, "888", "1116713 960601 n277.200"),
+    (T1, 5001, "790", "n80.000"), (T2, 5001, "categoryid", "120"),
+    (T0, 5002, "categoryid", "210"), (T0, 5002, "790", "n15.500"),
+    (T0, 5002, "available", "1"), (T1, 5002, "available", "0"),
+    (T0, 5003, "364", "n1.000 424566"),
+)  # fmt: skip
+RETAILROCKET_EVENTS = (  # timestamp, visitorid, event, itemid, transactionid
+    (1431400000000, 1, "view", 5001, None),  # 2015-05-12
+    (1431400060000, 1, "addtocart", 5001, None),
+    (1431400600000, 1, "transaction", 5001, 9001),
+    (1431410000000, 2, "view", 5002, None),
+    (1432100000000, 1, "view", 5001, None),  # 2015-05-20
+    (1432100100000, 3, "view", 5002, None),
+    (1432100200000, 3, "addtocart", 5002, None),
+    (1432100300000, 3, "view", 5003, None),
+    (1432520000000, 4, "view", 5001, None),  # 2015-05-25
+    (1432520100000, 4, "addtocart", 5001, None),
+    (1432520200000, 4, "addtocart", 5002, None),
+    (1432520500000, 4, "transaction", 5001, 9002),
+    (1432520500000, 4, "transaction", 5002, 9002),
+)
+RETAILROCKET_BAD = {  # row -> the quarantine rule it fails
+    "1432520600000,5,transaction,5001,": "missing_transactionid",
+    "1432520700000,5,view,5001,9003": "unexpected_transactionid",
+    "1432520800000,5,click,5001,": "invalid_event_type",
+    "2015-05-25 02:15:00,5,view,5001,": "unparseable_timestamp",
+    "1432520900000,,view,5001,": "missing_visitorid",
+}
+
+
+def retailrocket_event_line(event: tuple) -> str:
+    t, visitor, kind, item, transaction = event
+    return f"{t},{visitor},{kind},{item},{'' if transaction is None else transaction}"
+
+
+def retailrocket_download(zip_path: Path) -> Path:
+    """The four files in a zip, as Kaggle serves them: the good events, the bad ones,
+    and one event delivered twice (an exact duplicate)."""
+    import zipfile
+
+    events = [retailrocket_event_line(e) for e in RETAILROCKET_EVENTS]
+    files = {
+        "events.csv": ["timestamp,visitorid,event,itemid,transactionid", *events,
+                       *RETAILROCKET_BAD, events[3]],
+        "category_tree.csv": ["categoryid,parentid"] + [
+            f"{c},{'' if p is None else p}" for c, p in RETAILROCKET_TREE.items()
+        ],
+    }  # fmt: skip
+    properties = [f"{t},{i},{p},{v}" for t, i, p, v in RETAILROCKET_PROPERTIES]
+    for part, rows in (("1", properties[::2]), ("2", properties[1::2])):
+        files[f"item_properties_part{part}.csv"] = ["timestamp,itemid,property,value", *rows]
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(zip_path, "w") as zf:
+        for name, lines in files.items():
+            zf.writestr(name, "\n".join(lines) + "\n")
+    return zip_path

@@ -11,7 +11,14 @@ from ingestion.land import ingest
 from lakecore.contract import DATASETS, RUN_LOG_COLUMNS
 from lakecore.lake import Lake
 from lakecore.storage import LocalStore
-from tests.python.deliveries import WALMART_BAD, WALMART_GOOD, walmart_delivery
+from tests.python.deliveries import (
+    RETAILROCKET_EVENTS,
+    WALMART_BAD,
+    WALMART_GOOD,
+    retailrocket_download,
+    retailrocket_event_line,
+    walmart_delivery,
+)
 
 pytestmark = pytest.mark.spark
 
@@ -178,3 +185,48 @@ def test_a_walmart_delivery_alone_lands_cleans_and_balances(spark, tmp_path):
     )
     assert cleaned[(1000002, "P00285442")].stay_in_current_city_years == "4+"
     assert cleaned[(1000004, "P00184942")].purchase_amount == 19215  # the greatest values win
+
+
+def test_retailrocket_events_merge_into_their_type_and_date_partitions(spark, tmp_path):
+    """The events table has two partition levels (event_type, event_date). The next
+    delivery's rows are merged into the partitions they fall in: a repeated event is a
+    counted duplicate, a new view on an existing day rewrites that one partition, a new
+    day adds one; no other partition's files are touched, and the table equals a full
+    refresh of the same raw files."""
+    from datetime import date
+
+    lake = tmp_path / "lake"
+    store = LocalStore(str(lake))
+    ingest(retailrocket_download(tmp_path / "rr" / "archive.zip"), store, date(2026, 11, 20))
+    run(spark, Lake.open(str(lake)), ["retailrocket_events"])
+    table = lake / "cleaned" / "retailrocket_events"
+    mtimes = {p: p.stat().st_mtime_ns for p in table.rglob("*.parquet")}
+
+    repeated = RETAILROCKET_EVENTS[8]  # visitor 4's view of 2015-05-25
+    new_same_day = (repeated[0] + 5_000, 6, "view", 5002, None)
+    new_day = (repeated[0] + 86_400_000, 6, "view", 5001, None)  # 2015-05-26
+    day2 = tmp_path / "day2"
+    day2.mkdir()
+    lines = [retailrocket_event_line(e) for e in (repeated, new_same_day, new_day)]
+    (day2 / "events.csv").write_text("timestamp,visitorid,event,itemid,transactionid\n"
+                                     + "\n".join(lines) + "\n")  # fmt: skip
+    ingest(day2, store, date(2026, 11, 21), require_whole=False)
+    (row,) = run(spark, Lake.open(str(lake)), ["retailrocket_events"])
+    assert (row.raw_files, row.raw_rows) == (1, 3)
+    assert (row.cleaned_rows, row.duplicate_rows, row.quarantined_rows) == (2, 1, 0)
+    assert row.is_balanced
+    touched = {
+        p.parent.relative_to(table).as_posix()
+        for p, t in mtimes.items()
+        if not p.exists() or p.stat().st_mtime_ns != t
+    }
+    assert touched == {"event_type=view/event_date=2015-05-25"}
+    assert (table / "event_type=view" / "event_date=2015-05-26").is_dir()
+
+    def events() -> list:
+        return sorted(spark.read.parquet(str(table)).drop("ingest_date").collect())
+
+    merged = events()
+    assert len(merged) == len(RETAILROCKET_EVENTS) + 2
+    (full,) = run(spark, Lake.open(str(lake)), ["retailrocket_events"], full_refresh=True)
+    assert full.is_balanced and events() == merged

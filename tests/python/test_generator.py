@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from datagen.catalog import PRICE_PROPERTY
 from datagen.clickstream import STREAM_FOLDER
 from datagen.generate import generate
 from datagen.olist_reference import CATEGORY_TRANSLATIONS, MONTHLY_ORDERS
+from datagen.retailrocket import PRICE_PROPERTY
 from lakecore.contract import DATASETS
 
 
@@ -29,7 +29,7 @@ def test_every_file_has_the_exact_header(tiny_raw):
         first = raw.split(b"\n", 1)[0].rstrip(b"\r")
         if ds.entity == "product_category_name_translation":
             assert first == b"\xef\xbb\xbf" + ",".join(ds.header).encode()
-        elif ds.source in ("catalog", "walmart"):  # Retailrocket and Walmart: plain headers
+        elif ds.source in ("retailrocket", "walmart"):  # Retailrocket and Walmart: plain headers
             assert first == ",".join(ds.header).encode()
         else:
             assert first == ",".join(f'"{h}"' for h in ds.header).encode()
@@ -286,6 +286,48 @@ def test_walmart_file_has_the_real_format_and_profile(scale_005):
     assert abs(statistics.mean(amounts) - 9_264) < 0.1 * 9_264, statistics.mean(amounts)
 
 
+def test_retailrocket_events_have_the_real_format_and_profile(scale_005):
+    """events.csv as Retailrocket writes it: the header, epoch milliseconds inside the
+    catalog's last 20 weeks, `view`/`addtocart`/`transaction`, a transaction id on transaction
+    rows only (one per visit, on each bought item), items of the catalog feed, and the
+    real file's mix: 2.6% add-to-carts and 0.84% transactions per view, about 2 events
+    per visitor, 6.6 events per catalog item."""
+    text = (scale_005 / "events.csv").read_text()
+    header, *lines = text.split("\n")[:-1]
+    assert header == "timestamp,visitorid,event,itemid,transactionid"
+    assert '"' not in text and "\r" not in text
+    rows = [line.split(",") for line in lines]
+    assert {len(r) for r in rows} == {5}
+    assert {r[2] for r in rows} == {"view", "addtocart", "transaction"}
+    assert all((r[4] != "") == (r[2] == "transaction") for r in rows)
+    start = int(datetime(2018, 5, 1, tzinfo=UTC).timestamp() * 1000)
+    end = int(datetime(2018, 10, 31, tzinfo=UTC).timestamp() * 1000)
+    assert all(len(r[0]) == 13 and start <= int(r[0]) < end for r in rows)
+    days = {int(r[0]) // 86_400_000 for r in rows}
+    assert 130 <= len(days) <= 141  # 20 weeks, as long as the real file's 4.5 months
+    properties = [
+        line.split(",")
+        for name in ("item_properties_part1.csv", "item_properties_part2.csv")
+        for line in (scale_005 / name).read_text().splitlines()[1:]
+    ]
+    items = {p[1] for p in properties}
+    assert {r[3] for r in rows} <= items
+    kinds = [r[2] for r in rows]
+    views = kinds.count("view")
+    assert abs(kinds.count("addtocart") / views - 69_332 / 2_664_312) < 0.006
+    assert abs(kinds.count("transaction") / views - 22_457 / 2_664_312) < 0.004
+    visitors = {r[1] for r in rows}
+    assert 1.7 < len(rows) / len(visitors) < 2.2
+    assert abs(len(rows) / len(items) - 6.6) < 0.5
+    # A bought item was put in the cart by the same visitor before; one id per visit.
+    carted = {(r[1], r[3]): int(r[0]) for r in rows if r[2] == "addtocart"}
+    bought = [r for r in rows if r[2] == "transaction"]
+    assert bought and all(carted[(r[1], r[3])] < int(r[0]) for r in bought)
+    visitor_of = {}
+    for r in bought:
+        assert visitor_of.setdefault(r[4], r[1]) == r[1]
+
+
 def test_late_deliveries_get_worse_reviews(scale_005):
     orders = {o["order_id"]: o for o in _rows(scale_005 / "olist_orders_dataset.csv")}
     late, on_time = [], []
@@ -396,7 +438,7 @@ def test_the_compact_catalog_gives_back_every_product():
     from the catalog is drawing from a list of the same products."""
     import random
 
-    from datagen.catalog import Catalog, CatalogProduct, price_history
+    from datagen.retailrocket import Catalog, CatalogProduct, price_history
 
     rng = random.Random(3)
     products = [

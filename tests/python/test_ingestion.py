@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ingestion.land import ingest
+from lakecore.contract import DATASETS
 from lakecore.errors import PipelineError
 from lakecore.layout import MANIFESTS as MANIFEST_PREFIX
 from lakecore.manifest import read_all as read_manifests
@@ -132,6 +133,28 @@ def test_a_retailrocket_file_without_its_other_part(delivery, tmp_path):
     assert "item_properties_part1.csv" in {m.file_name for m in landed}
 
 
+def test_the_wrong_dataset_under_another_datasets_name(tmp_path):
+    """Another dataset's file under this name: the Olist clickstream export saved as
+    `events.csv` (Retailrocket's name), or Retailrocket events saved as `walmart.csv`.
+    One line names both datasets and what to do; nothing lands."""
+    clickstream = ",".join(DATASETS["events"].header)
+    retailrocket = ",".join(DATASETS["retailrocket_events"].header)
+    for name, header, other, own in (
+        ("events.csv", clickstream, "clickstream events", "retailrocket retailrocket_events"),
+        ("walmart.csv", retailrocket, "retailrocket retailrocket_events", "walmart walmart_sales"),
+    ):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / name).write_text(header + "\n")
+        expected = DATASETS[other.split()[1]].file_name
+        _expect_error(
+            folder,
+            tmp_path / f"lake-{name}",
+            rf"{name}: this is {other} data \(the header of {expected}\), not {own}; "
+            rf"deliver it as {expected}",
+        )
+
+
 def test_renamed_column(delivery, tmp_path):
     path = delivery / "olist_orders_dataset.csv"
     text = path.read_text()
@@ -174,14 +197,15 @@ def test_truncated_gzip_in_the_stream(delivery, tmp_path):
 
 
 def test_only_csv_files_of_the_real_download(delivery, tmp_path):
-    """The Kaggle download has the 9 Olist files only: clickstream, catalog and Walmart
-    are optional."""
+    """The Kaggle download has the 9 Olist files only: clickstream, Retailrocket and
+    Walmart are optional."""
     shutil.rmtree(delivery / "clickstream_stream")
     for name in (
         "olist_clickstream_events.csv",
         "item_properties_part1.csv",
         "item_properties_part2.csv",
         "category_tree.csv",
+        "events.csv",
         "walmart.csv",
     ):
         (delivery / name).unlink()

@@ -24,7 +24,16 @@ from tests.python.conftest import (
     demo_artefacts,
     project_copy,
 )
-from tests.python.deliveries import WALMART_GOOD, next_day_events, walmart_delivery
+from tests.python.deliveries import (
+    RETAILROCKET_BAD,
+    RETAILROCKET_EVENTS,
+    RETAILROCKET_PROPERTIES,
+    RETAILROCKET_TREE,
+    WALMART_GOOD,
+    next_day_events,
+    retailrocket_download,
+    walmart_delivery,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.spark]
 
@@ -68,7 +77,7 @@ def test_demo_end_to_end_and_idempotent(spark, demo_lake, tmp_path, capsys):
     # The analyses (the showcase queries, on the curated models) compile and run.
     Dbt(Lake.open(str(lake))).invoke(["compile", "--select", "resource_type:analysis"])
     compiled = sorted((dbt_target() / "compiled").rglob("analyses/*.sql"))
-    assert len(compiled) >= 7
+    assert len(compiled) >= 9
     con = duckdb.connect(str(lake / "warehouse.duckdb"))
     try:
         for sql in compiled:
@@ -87,7 +96,7 @@ def test_demo_end_to_end_and_idempotent(spark, demo_lake, tmp_path, capsys):
     assert cli.main(args) == 0
     out = capsys.readouterr().out
     assert "rows per model" in out and "tests passed" in out
-    assert "13 sources checked" in out  # dbt source freshness, every threshold met
+    assert "14 sources checked" in out  # dbt source freshness, every threshold met
     n_files = sum(1 for p in generated.rglob("*") if p.is_file())
     assert f"0 landed (0 rows), {n_files} already landed" in out
     assert "0 with new raw files" in out and "up to date" not in out
@@ -502,3 +511,134 @@ def test_a_walmart_delivery_alone_builds_its_star(spark, tmp_path):
         (product, revenue, rank, pareto)
         for product, (revenue, _, rank, pareto) in sorted(contribution(1).items())
     ]
+
+
+def _as_of(item: int, prop: str, at_ms: int) -> str | None:
+    """The value an item's property had at a moment, from the fixture's change log."""
+    changes = sorted((t, v) for t, i, p, v in RETAILROCKET_PROPERTIES if i == item and p == prop)
+    values = [v for t, v in changes if t <= at_ms]
+    return values[-1] if values else None
+
+
+def test_a_retailrocket_download_alone_builds_its_models(spark, tmp_path):
+    """The Retailrocket zip as Kaggle serves it, alone: it lands, cleans (bad rows
+    quarantined by rule, a repeated event counted as a duplicate, events partitioned by
+    type and date) and `tag:retailrocket` builds its models, every figure worked out here
+    from the fixture's rows: prices and categories at event time, the category paths
+    and depths, the funnel per day and per visitor, the items' latest values."""
+    from datetime import UTC, date, datetime
+
+    download = retailrocket_download(tmp_path / "retailrocket" / "archive.zip")
+    lake = tmp_path / "lake"
+    steps = (
+        ["ingest", "--source", str(download)],
+        ["clean"],
+        ["transform", "--", "--select", "tag:retailrocket", "--exclude-resource-type", "unit_test"],
+    )
+    for step in steps:
+        assert cli.main(["--lake", str(lake), *step]) == 0, step
+
+    good = RETAILROCKET_EVENTS
+    logs = [json.loads(p.read_text()) for p in (lake / "_audit" / "run_log").glob("*.jsonl")]
+    (events_log,) = [r for r in logs if r["entity"] == "retailrocket_events"]
+    assert (events_log["raw_rows"], events_log["cleaned_rows"]) == (len(good) + 6, len(good))
+    assert (events_log["quarantined_rows"], events_log["duplicate_rows"]) == (5, 1)
+    assert events_log["is_balanced"]
+    rules = spark.read.parquet(str(lake / "quarantine" / "retailrocket_events")).collect()
+    assert sorted(r.rule for r in rules) == sorted(RETAILROCKET_BAD.values())
+
+    def day(ms: int) -> date:
+        return datetime.fromtimestamp(ms / 1000, UTC).date()
+
+    folders = {
+        p.parent.relative_to(lake / "cleaned" / "retailrocket_events").as_posix()
+        for p in (lake / "cleaned" / "retailrocket_events").rglob("*.parquet")
+    }
+    assert folders == {f"event_type={e[2]}/event_date={day(e[0])}" for e in good}
+
+    con = duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True)
+    try:
+
+        def rows(sql: str) -> list[tuple]:
+            return con.execute(sql).fetchall()
+
+        facts = rows(
+            "select event_at, visitor_id, event_type, item_id, item_price, category_id,"
+            " item_is_available from main_retailrocket.fct_retailrocket_events"
+        )
+        categories = rows(
+            "select category_id, category_path, category_depth, root_category_id, is_leaf"
+            " from main_retailrocket.dim_retailrocket_categories"
+        )
+        daily = rows(
+            "select event_date, visitor_count, item_view_count, add_to_cart_count,"
+            " transaction_count from main_retailrocket.retailrocket_funnel_daily"
+        )
+        visitors = rows(
+            "select visitor_id, furthest_funnel_step_name, transaction_count"
+            " from main_retailrocket.retailrocket_visitor_funnel"
+        )
+        items = rows(
+            "select item_id, price, is_available, category_id, category_depth, version_count"
+            " from main_retailrocket.dim_retailrocket_items"
+        )
+    finally:
+        con.close()
+
+    def number(value: str | None) -> float | None:
+        return None if value is None else float(value.removeprefix("n"))
+
+    expected_facts = []
+    for t, visitor, kind, item, _ in good:
+        category, available = _as_of(item, "categoryid", t), _as_of(item, "available", t)
+        expected_facts.append((
+            datetime.fromtimestamp(t / 1000, UTC).replace(tzinfo=None), visitor, kind, item,
+            number(_as_of(item, "790", t)), None if category is None else int(category),
+            None if available is None else available == "1",
+        ))  # fmt: skip
+    as_floats = [(*f[:4], None if f[4] is None else float(f[4]), *f[5:]) for f in facts]
+    assert sorted(as_floats, key=repr) == sorted(expected_facts, key=repr)
+
+    def path(category: int) -> list[int]:
+        parent = RETAILROCKET_TREE[category]
+        return [category] if parent is None else [*path(parent), category]
+
+    parents = set(RETAILROCKET_TREE.values())
+    assert sorted(categories) == sorted(
+        (c, path(c), len(path(c)), path(c)[0], c not in parents) for c in RETAILROCKET_TREE
+    )
+    assert max(c[2] for c in categories) == 4  # 100 > 110 > 111 > 1111
+
+    steps = {"view": 1, "addtocart": 2, "transaction": 3}
+    furthest: dict[tuple, int] = {}
+    for t, visitor, kind, *_ in good:
+        key = (day(t), visitor)
+        furthest[key] = max(furthest.get(key, 0), steps[kind])
+    expected_daily = sorted(
+        (d, sum(1 for k in furthest if k[0] == d),
+         *(sum(1 for k, f in furthest.items() if k[0] == d and f >= n) for n in (1, 2, 3)))
+        for d in {k[0] for k in furthest}
+    )  # fmt: skip
+    assert sorted(daily) == expected_daily
+    names = {1: "Item view", 2: "Add to cart", 3: "Transaction"}
+    assert sorted(visitors) == sorted(
+        (v, names[max(steps[e[2]] for e in good if e[1] == v)],
+         len({e[4] for e in good if e[1] == v and e[4] is not None}))
+        for v in {e[1] for e in good}
+    )  # fmt: skip
+
+    last = max(t for t, *_ in RETAILROCKET_PROPERTIES)
+    versioned = ("790", "available", "categoryid")
+    expected_items = []
+    for item in {i for _, i, *_ in RETAILROCKET_PROPERTIES}:
+        category = _as_of(item, "categoryid", last)
+        available = _as_of(item, "available", last)
+        expected_items.append((
+            item, number(_as_of(item, "790", last)),
+            None if available is None else available == "1",
+            None if category is None else int(category),
+            None if category is None else len(path(int(category))),
+            len({t for t, i, p, _ in RETAILROCKET_PROPERTIES if i == item and p in versioned}),
+        ))  # fmt: skip
+    got = [(i, None if p is None else float(p), *rest) for i, p, *rest in items]
+    assert sorted(got, key=repr) == sorted(expected_items, key=repr)

@@ -159,7 +159,7 @@ def test_firehose_events_flatten_to_the_csv_layout(spark):
 
 def test_item_properties_parse_numbers(spark):
     """Cleaning parses Retailrocket's `n` numbers. The latest-value pivot these rows feed
-    is dbt's (int_catalog_items_pivoted, dim_product_history): the same rows and the
+    is dbt's (int_retailrocket_items_pivoted, dim_product_history): the same rows and the
     same expectations are dbt unit tests there."""
     rows = [
         ("1472958000000", "7", "790", "n100.000"),

@@ -29,7 +29,7 @@ TBLPROPERTIES (
     'projection.event_date.format' = 'yyyy-MM-dd',
     'projection.event_date.interval' = '1',
     'projection.event_date.interval.unit' = 'DAYS',
-    'projection.event_date.range' = '2016-01-01,NOW',
+    'projection.event_date.range' = '2015-01-01,NOW',
     'projection.event_date.type' = 'date',
     'storage.location.template' = 's3://YOUR-LAKE-BUCKET/lake/cleaned/events/event_date=${event_date}/'
 );

@@ -24,7 +24,7 @@ TBLPROPERTIES (
     'projection.order_purchase_year_month.format' = 'yyyy-MM',
     'projection.order_purchase_year_month.interval' = '1',
     'projection.order_purchase_year_month.interval.unit' = 'MONTHS',
-    'projection.order_purchase_year_month.range' = '2016-01,NOW',
+    'projection.order_purchase_year_month.range' = '2015-01,NOW',
     'projection.order_purchase_year_month.type' = 'date',
     'storage.location.template' = 's3://YOUR-LAKE-BUCKET/lake/cleaned/orders/order_purchase_year_month=${order_purchase_year_month}/'
 );

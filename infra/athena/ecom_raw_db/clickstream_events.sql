@@ -31,7 +31,7 @@ TBLPROPERTIES (
     'projection.ingest_date.format' = 'yyyy-MM-dd',
     'projection.ingest_date.interval' = '1',
     'projection.ingest_date.interval.unit' = 'DAYS',
-    'projection.ingest_date.range' = '2016-01-01,NOW',
+    'projection.ingest_date.range' = '2015-01-01,NOW',
     'projection.ingest_date.type' = 'date',
     'skip.header.line.count' = '1',
     'storage.location.template' = 's3://YOUR-LAKE-BUCKET/lake/raw/clickstream/events/ingest_date=${ingest_date}/'

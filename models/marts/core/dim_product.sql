@@ -16,7 +16,7 @@ translations as (
 
 catalog_items as (
 
-    select * from {{ ref('int_catalog_items_pivoted') }}
+    select * from {{ ref('int_retailrocket_items_pivoted') }}
 
 ),
 
@@ -29,7 +29,7 @@ current_versions as (
 
 categories as (
 
-    select * from {{ ref('stg_catalog__categories') }}
+    select * from {{ ref('stg_retailrocket__categories') }}
 
 ),
 

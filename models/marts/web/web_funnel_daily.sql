@@ -16,11 +16,10 @@ reached as (
         traffic_source,
         device_type,
         count(*) as session_count,
-        sum(case when furthest_funnel_step_number >= 1 then 1 else 0 end) as visit_count,
-        sum(case when furthest_funnel_step_number >= 2 then 1 else 0 end) as product_view_count,
-        sum(case when furthest_funnel_step_number >= 3 then 1 else 0 end) as add_to_cart_count,
-        sum(case when furthest_funnel_step_number >= 4 then 1 else 0 end) as checkout_count,
-        sum(case when furthest_funnel_step_number >= 5 then 1 else 0 end) as purchase_count
+        {{ funnel_reached_counts('furthest_funnel_step_number', [
+            ['visit_count', 1], ['product_view_count', 2], ['add_to_cart_count', 3],
+            ['checkout_count', 4], ['purchase_count', 5]
+        ]) }}
     from sessions
     group by session_date, traffic_source, device_type
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('catalog', 'item_properties') }}
+    select * from {{ source('retailrocket', 'item_properties') }}
 
 ),
 

@@ -1,12 +1,13 @@
--- Catalog change log (Retailrocket format): a property's value is written at a weekly snapshot only when it changed. Raw CSV as landed.
+-- Retailrocket visitor events: views, add-to-carts and transactions of catalog items, at epoch-millisecond times. Raw CSV as landed.
 -- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
-CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`catalog_item_properties` (
+CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`retailrocket_events` (
     `timestamp` string,
+    `visitorid` string,
+    `event` string,
     `itemid` string,
-    `property` string,
-    `value` string
+    `transactionid` string
 )
-COMMENT 'Catalog change log (Retailrocket format): a property''s value is written at a weekly snapshot only when it changed. Raw CSV as landed.'
+COMMENT 'Retailrocket visitor events: views, add-to-carts and transactions of catalog items, at epoch-millisecond times. Raw CSV as landed.'
 PARTITIONED BY (`ingest_date` string)
 ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'
 WITH SERDEPROPERTIES (
@@ -16,15 +17,15 @@ WITH SERDEPROPERTIES (
 )
 STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
 OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
-LOCATION 's3://YOUR-LAKE-BUCKET/lake/raw/catalog/item_properties/'
+LOCATION 's3://YOUR-LAKE-BUCKET/lake/raw/retailrocket/retailrocket_events/'
 TBLPROPERTIES (
     'classification' = 'csv',
     'projection.enabled' = 'true',
     'projection.ingest_date.format' = 'yyyy-MM-dd',
     'projection.ingest_date.interval' = '1',
     'projection.ingest_date.interval.unit' = 'DAYS',
-    'projection.ingest_date.range' = '2016-01-01,NOW',
+    'projection.ingest_date.range' = '2015-01-01,NOW',
     'projection.ingest_date.type' = 'date',
     'skip.header.line.count' = '1',
-    'storage.location.template' = 's3://YOUR-LAKE-BUCKET/lake/raw/catalog/item_properties/ingest_date=${ingest_date}/'
+    'storage.location.template' = 's3://YOUR-LAKE-BUCKET/lake/raw/retailrocket/retailrocket_events/ingest_date=${ingest_date}/'
 );

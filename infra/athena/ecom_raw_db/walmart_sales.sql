@@ -1,6 +1,6 @@
 -- Walmart Black Friday transactions: one row per customer and product bought, with the customer's coded demographics (masked occupation and product category ids). Raw CSV as landed.
 -- Generated from lakecore/contract.py by `lakehouse catalog`; do not edit.
-CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`walmart_walmart_sales` (
+CREATE EXTERNAL TABLE IF NOT EXISTS `ecom_raw_db`.`walmart_sales` (
     `User_ID` string,
     `Product_ID` string,
     `Gender` string,
@@ -29,7 +29,7 @@ TBLPROPERTIES (
     'projection.ingest_date.format' = 'yyyy-MM-dd',
     'projection.ingest_date.interval' = '1',
     'projection.ingest_date.interval.unit' = 'DAYS',
-    'projection.ingest_date.range' = '2016-01-01,NOW',
+    'projection.ingest_date.range' = '2015-01-01,NOW',
     'projection.ingest_date.type' = 'date',
     'skip.header.line.count' = '1',
     'storage.location.template' = 's3://YOUR-LAKE-BUCKET/lake/raw/walmart/walmart_sales/ingest_date=${ingest_date}/'

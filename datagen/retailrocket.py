@@ -1,8 +1,10 @@
-"""The catalog feed, in the Retailrocket format: a category tree (department -> group ->
-category over the Olist categories) and an item property change log of weekly snapshots
-(price `790` as `n`-prefixed numbers, `available`, `categoryid`, the Olist product id and
-a hashed-token property), split in two files like the original. Order-item prices in the
-Olist files follow each product's weekly price history drawn here."""
+"""The Retailrocket dataset's four files, over the marketplace's catalog: a category tree
+(department -> group -> category over the Olist categories), an item property change log
+of weekly snapshots (price `790` as `n`-prefixed numbers, `available`, `categoryid`, a
+hashed-token property, and `olist_product_id`, which the real download does not have:
+it ties each item to its Olist product) split in two files like the original, and the
+visitors' events (views, add-to-carts, transactions) on those items. Order-item prices in
+the Olist files follow each product's weekly price history drawn here."""
 
 from __future__ import annotations
 
@@ -122,6 +124,11 @@ class Catalog(Sequence[CatalogProduct]):
 
     def __len__(self) -> int:
         return len(self._itemids)
+
+    @property
+    def itemids(self) -> Sequence[int]:
+        """Each product's Retailrocket item id, in catalog order."""
+        return self._itemids
 
     @overload
     def __getitem__(self, i: int) -> CatalogProduct: ...
@@ -244,3 +251,77 @@ def property_lines(
     lines = [f"{t},{i},{prop},{v}\n" for t, i, prop, v in rows]
     half = (len(lines) + 1) // 2
     return "".join(lines[:half]), "".join(lines[half:]), len(lines)
+
+
+# ---- the visitor events (events.csv)
+
+# The real events.csv: 2,756,101 events by 1,407,580 visitors over 417,053 catalog items
+# (2,664,312 views, 69,332 add-to-carts, 22,457 transaction rows).
+EVENTS_PER_ITEM = 6.6
+EXTRA_VIEWS_MEAN = 0.96  # items a visitor views beyond the first (1.96 events per visitor)
+CART_PER_VIEW = 0.026
+TRANSACTION_PER_CART = 0.32
+VISITORS_PER_CHUNK = 5_000
+TRANSACTION_IDS_PER_CHUNK = 100_000  # room for a chunk's transactions (about 40 here)
+ITEM_POPULARITY = 1.0  # Zipf exponent of item views (a few items get most of them)
+EVENTS_FILE_HEADER = ",".join(DATASETS["retailrocket_events"].header) + "\n"
+# The events fall in the catalog's last 20 weeks: as long as the real file's 4.5 months,
+# so the cleaned table has as many event_date partitions as the real one's.
+EVENT_WEEKS = 20
+_EVENTS_FROM_MS = _WEEK_MS[CATALOG_WEEKS - EVENT_WEEKS]
+_SPAN_MS = _WEEK_MS[-1] + 7 * 86_400_000 - _EVENTS_FROM_MS
+
+
+def visitor_count(n_items: int) -> int:
+    """Visitors for a catalog of `n_items` items, at the real events per item."""
+    return max(1, round(n_items * EVENTS_PER_ITEM / (1 + EXTRA_VIEWS_MEAN)))
+
+
+def popularity(n_items: int) -> list[float]:
+    """Cumulative Zipf weights of the items in catalog order (shuffled by the caller's
+    item ids, so popularity is not tied to the order products were drawn in)."""
+    total, cumulative = 0.0, []
+    for rank in range(1, n_items + 1):
+        total += rank**-ITEM_POPULARITY
+        cumulative.append(total)
+    return cumulative
+
+
+def event_lines(
+    rng: random.Random,
+    itemids: Sequence[int],
+    cumulative: list[float],
+    first_visitor: int,
+    visitors: int,
+    first_transaction: int,
+) -> tuple[str, int]:
+    """The events of `visitors` visitors, in the Retailrocket format: each visitor views
+    one item or more (popular items more often), may add a viewed item to the cart and
+    may buy what is in it (one transaction id per visit, on each bought item's row;
+    empty on views and add-to-carts). Times are epoch milliseconds inside the catalog's
+    last `EVENT_WEEKS` weeks; rows are shuffled within the chunk, as the real file is
+    not ordered."""
+    rows: list[tuple[int, int, str, int, str]] = []
+    transaction = first_transaction
+    for visitor in range(first_visitor, first_visitor + visitors):
+        views = 1
+        while rng.random() < EXTRA_VIEWS_MEAN / (1 + EXTRA_VIEWS_MEAN):
+            views += 1
+        now = _EVENTS_FROM_MS + int(rng.random() * _SPAN_MS)
+        items = rng.choices(itemids, cum_weights=cumulative, k=views)
+        carted = []
+        for item in items:
+            rows.append((now, visitor, "view", item, ""))
+            if rng.random() < CART_PER_VIEW:
+                now += int(rng.expovariate(1 / 30_000)) + 1
+                rows.append((now, visitor, "addtocart", item, ""))
+                carted.append(item)
+            now += int(rng.expovariate(1 / 60_000)) + 1
+        bought = [item for item in carted if rng.random() < TRANSACTION_PER_CART]
+        if bought:
+            now += int(rng.expovariate(1 / 300_000)) + 1
+            for item in bought:
+                rows.append((now, visitor, "transaction", item, str(transaction)))
+            transaction += 1
+    rng.shuffle(rows)
+    return "".join(f"{t},{v},{e},{i},{x}\n" for t, v, e, i, x in rows), len(rows)

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('catalog', 'category_tree') }}
+    select * from {{ source('retailrocket', 'category_tree') }}
 
 ),
 
