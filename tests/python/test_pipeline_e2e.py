@@ -442,20 +442,27 @@ def test_incremental_event_facts_match_a_full_refresh(spark, demo_lake, tmp_path
     assert incremental == full
 
 
+def _one_source_alone(tmp_path, delivery, tag: str):
+    """A new lake holding one source's delivery: landed, cleaned, and its models built
+    with `dbt build --select tag:<tag>` (the way the README tells users to)."""
+    lake = tmp_path / "lake"
+    steps = (
+        ["ingest", "--source", str(delivery)],
+        ["clean"],
+        ["transform", "--", "--select", f"tag:{tag}", "--exclude-resource-type", "unit_test"],
+    )
+    for step in steps:
+        assert cli.main(["--lake", str(lake), *step]) == 0, step
+    return lake
+
+
 def test_a_walmart_delivery_alone_builds_its_star(spark, tmp_path):
     """Only the Walmart file, in its real format: it lands alone, cleans (the other
     sources' tables are created empty) and `tag:walmart` builds its star with the counts
     worked out from the file by hand: 5 good rows (the repeated pair kept once), 4
     customers, 5 products, the sum of the kept amounts."""
     delivery = walmart_delivery(tmp_path / "walmart")
-    lake = tmp_path / "lake"
-    steps = (
-        ["ingest", "--source", str(delivery)],
-        ["clean"],
-        ["transform", "--", "--select", "tag:walmart", "--exclude-resource-type", "unit_test"],
-    )
-    for step in steps:
-        assert cli.main(["--lake", str(lake), *step]) == 0, step
+    lake = _one_source_alone(tmp_path, delivery, "walmart")
     con = duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True)
     try:
 
@@ -529,14 +536,7 @@ def test_a_retailrocket_download_alone_builds_its_models(spark, tmp_path):
     from datetime import UTC, date, datetime
 
     download = retailrocket_download(tmp_path / "retailrocket" / "archive.zip")
-    lake = tmp_path / "lake"
-    steps = (
-        ["ingest", "--source", str(download)],
-        ["clean"],
-        ["transform", "--", "--select", "tag:retailrocket", "--exclude-resource-type", "unit_test"],
-    )
-    for step in steps:
-        assert cli.main(["--lake", str(lake), *step]) == 0, step
+    lake = _one_source_alone(tmp_path, download, "retailrocket")
 
     good = RETAILROCKET_EVENTS
     logs = [json.loads(p.read_text()) for p in (lake / "_audit" / "run_log").glob("*.jsonl")]
