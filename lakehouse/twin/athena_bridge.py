@@ -52,6 +52,25 @@ class Execution:
     finished: threading.Event = field(default_factory=threading.Event)
 
 
+NODE_WAIT = 30.0  # seconds a query waits for Trino's node to serve its catalogs
+
+
+def _run_once_a_node_serves_the_catalog(cursor, sql: str) -> list:
+    """Run `sql` and fetch its rows. For a few seconds after it starts, Trino knows its
+    node but not yet the catalogs the node serves (nodes announce them on a refresh),
+    and a scan fails with NO_NODES_AVAILABLE before anything ran. Athena has no such
+    moment, so the twin sends the query again until the node is ready."""
+    deadline = time.time() + NODE_WAIT
+    while True:
+        try:
+            cursor.execute(sql)
+            return cursor.fetchall()
+        except Exception as exc:
+            if getattr(exc, "error_name", None) != "NO_NODES_AVAILABLE" or time.time() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 def athena_type(trino_type: str) -> tuple[str, int, int]:
     """Trino's type -> (Athena's ColumnInfo Type, Precision, Scale)."""
     base, _, args = trino_type.partition("(")
@@ -281,8 +300,7 @@ class AthenaOnTrino:
         try:
             cursor = conn.cursor()
             ex.cancel = cursor.cancel
-            cursor.execute(translated.sql)
-            rows = cursor.fetchall()
+            rows = _run_once_a_node_serves_the_catalog(cursor, translated.sql)
             ex.trino_query_id = cursor.query_id
             stats = cursor.stats or {}
             ex.bytes_scanned = int(stats.get("physicalInputBytes") or 0)

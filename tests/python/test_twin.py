@@ -186,15 +186,16 @@ def test_partition_projection_answers_with_the_data_it_projects(aws):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from ingestion.catalog import cleaned_table
+    from ingestion.catalog import PROJECTION_START, cleaned_table
     from lakecore.contract import DATASETS
 
+    before_range = f"{int(PROJECTION_START[:4]) - 1}-06"
     definition = cleaned_table(DATASETS["orders"], "s3://twin-lake/lake")
     table_input = definition.table_input()
     aws["glue"].create_database(DatabaseInput={"Name": "twin_cleaned"})
     aws["glue"].create_table(DatabaseName="twin_cleaned", TableInput=table_input)
     columns = [c["Name"] for c in table_input["StorageDescriptor"]["Columns"]]
-    for month, n in (("2017-11", 3), ("2018-01", 2), ("2015-06", 5)):  # 2015: before the range
+    for month, n in (("2017-11", 3), ("2018-01", 2), (before_range, 5)):
         frame = {c: [f"{c}-{i}" if c == "order_id" else None for i in range(n)] for c in columns}
         buffer = io.BytesIO()
         pq.write_table(pa.table(frame), buffer)

@@ -115,3 +115,44 @@ def test_a_twin_named_by_the_environment_that_does_not_answer(tmp_path):
     )
     line = _one_error_line(proc)
     assert f"name a twin (http://127.0.0.1:{port}" in line and "make twin" in line
+
+
+def test_a_query_sent_before_trinos_node_serves_its_catalog_is_sent_again(monkeypatch):
+    """Just after Trino starts, a scan can fail with NO_NODES_AVAILABLE (the node has not
+    announced its catalogs yet; Athena has no such moment): the bridge sends the query
+    again until it runs, and any other failure, or a node still missing after
+    NODE_WAIT, comes back at once as the query's error. Trino's own client error class,
+    raised by a cursor that fails as Trino's does."""
+    from trino.exceptions import TrinoQueryError
+
+    from lakehouse.twin import athena_bridge
+
+    monkeypatch.setattr(athena_bridge.time, "sleep", lambda _s: None)
+
+    def error(name: str) -> TrinoQueryError:
+        return TrinoQueryError({"errorName": name, "message": name, "errorType": "INTERNAL_ERROR"})
+
+    class Cursor:
+        def __init__(self, failures: list[str]) -> None:
+            self.failures, self.sent = failures, 0
+
+        def execute(self, _sql: str) -> None:
+            self.sent += 1
+            if self.failures:
+                raise error(self.failures.pop(0))
+
+        def fetchall(self) -> list:
+            return [["1"]]
+
+    ready_later = Cursor(["NO_NODES_AVAILABLE"] * 3)
+    assert athena_bridge._run_once_a_node_serves_the_catalog(ready_later, "select 1") == [["1"]]
+    assert ready_later.sent == 4
+    broken = Cursor(["SYNTAX_ERROR", "NO_NODES_AVAILABLE"])
+    with pytest.raises(TrinoQueryError, match="SYNTAX_ERROR"):
+        athena_bridge._run_once_a_node_serves_the_catalog(broken, "selec 1")
+    assert broken.sent == 1
+    monkeypatch.setattr(athena_bridge, "NODE_WAIT", -1.0)  # the wait is over at once
+    never = Cursor(["NO_NODES_AVAILABLE"] * 100)
+    with pytest.raises(TrinoQueryError, match="NO_NODES_AVAILABLE"):
+        athena_bridge._run_once_a_node_serves_the_catalog(never, "select 1")
+    assert never.sent == 1
