@@ -15,7 +15,7 @@ TEST_WORKERS ?= 2
 # `make faults`: SIGKILL trials over ingest, clean and transform (plus the other faults).
 TRIALS ?= 21
 .DEFAULT_GOAL := help
-.PHONY: help demo demo-aws deploy-local twin test test-aws lint format unit docs dashboard bench bench-aws faults clean check-python glue-package browser pr-check
+.PHONY: help demo demo-aws deploy-local twin test test-aws lint format unit docs dashboard bench bench-aws faults clean check-python glue-package browser pr-check lock test-latest
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,18 +25,49 @@ check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' || { \
 	  echo "error: $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); this project needs Python 3.11 (set PYTHON=/path/to/python3.11)"; exit 2; }
 
+# Every Python dependency comes from the committed lock, requirements/*.txt (exact versions
+# with hashes, every platform), made by `make lock` with uv. pip installs uv alone (its
+# hash checked); uv then makes the environment exactly the lock and installs the project
+# itself without build isolation, so the build backend is the locked setuptools.
+UV := $(BIN)/uv
+LOCK := uv pip compile --universal --python-version 3.11 --generate-hashes --quiet --custom-compile-command 'make lock'
+UPGRADE ?=
+
 $(BIN)/python: | check-python
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/bootstrap.txt
 
-# Stamps: reinstall only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Stamps: sync again only when the lock changes.
+$(VENV)/.installed: requirements/base.txt | $(BIN)/python
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/base.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-dev
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: requirements/dev.txt | $(BIN)/python
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/dev.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	@touch $@ $(VENV)/.installed
+
+# checkov pins versions that clash with the stack: an environment of its own, locked too.
+.venv-checkov/.installed: requirements/checkov.txt | check-python
+	$(PYTHON) -m venv .venv-checkov
+	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/bootstrap.txt
+	.venv-checkov/bin/uv pip sync --quiet --python .venv-checkov/bin/python --require-hashes requirements/checkov.txt
+	@touch $@
+
+# Refresh the lock from pyproject.toml and requirements/*.in, keeping every pin it can.
+# UPGRADE=boto3,botocore moves those packages to their newest allowed versions; UPGRADE=all
+# moves everything. Then run `make test` (and `make test-latest`) before committing it.
+lock: | $(BIN)/python ## refresh requirements/*.txt (UPGRADE=pkg,pkg or UPGRADE=all)
+	@up="$(UPGRADE)"; flags=""; \
+	if [ "$$up" = all ]; then flags="--upgrade"; \
+	elif [ -n "$$up" ]; then for p in $${up//,/ }; do flags="$$flags --upgrade-package $$p"; done; fi; \
+	set -x; \
+	$(UV) $(LOCK) $$flags requirements/bootstrap.in -o requirements/bootstrap.txt && \
+	$(UV) $(LOCK) $$flags pyproject.toml requirements/tools.in --extra dev --extra lint -o requirements/dev.txt && \
+	$(UV) $(LOCK) $$flags pyproject.toml requirements/tools.in -c requirements/dev.txt -o requirements/base.txt && \
+	$(UV) $(LOCK) $$flags requirements/checkov.in requirements/tools.in -o requirements/checkov.txt
 
 demo: $(VENV)/.installed ## the whole pipeline on generated data (SCALE=0.01)
 	$(BIN)/lakehouse --lake $(LAKE) demo --scale $(SCALE)
@@ -70,7 +101,7 @@ browser:
 
 # Every pre-commit hook on every tracked file: hygiene, ruff, sqlfluff, workflow schema,
 # cfn-lint and checkov on the CloudFormation templates (checkov in its own environment).
-lint: $(VENV)/.installed-dev ## the pre-commit hooks on every file (ruff, sqlfluff, cfn-lint, checkov, ...)
+lint: $(VENV)/.installed-dev .venv-checkov/.installed ## the pre-commit hooks on every file (ruff, sqlfluff, cfn-lint, checkov, ...)
 	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 format: $(VENV)/.installed-dev ## apply ruff format and sqlfluff fix
@@ -90,6 +121,28 @@ unit: $(VENV)/.installed-dev
 
 test-aws: $(VENV)/.installed-dev ## only the demo-aws tests (part of make test): demo-aws on tiny data, its parity, the next day (~8 min)
 	$(BIN)/pytest -m twin_demo
+
+# The lock's environment with these packages at their newest allowed releases instead
+# (pyproject.toml's ranges: dbt-core stays 1.11.x), in .venv-latest; then the tests of
+# everything that talks to AWS: the twin, the deployment, streaming, demo-aws.
+LATEST := boto3 botocore moto dbt-core dbt-athena dbt-athena-community dbt-duckdb
+LATEST_TESTS := tests/python/test_twin.py tests/python/test_twin_protocols.py \
+	tests/python/test_twin_errors.py tests/python/test_deploy.py tests/python/test_streaming.py \
+	tests/python/test_demo_aws.py
+test-latest: | $(BIN)/python ## the twin, deploy and streaming tests on the newest boto3, moto, dbt (not the lock)
+	@test -x .venv-latest/bin/python || { $(PYTHON) -m venv .venv-latest && \
+	  .venv-latest/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/bootstrap.txt; }
+	@mkdir -p target/test-latest
+	cp requirements/dev.txt target/test-latest/requirements.txt
+	.venv-latest/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+	  $(foreach p,$(LATEST),--upgrade-package $(p)) pyproject.toml requirements/tools.in \
+	  --extra dev --extra lint -o target/test-latest/requirements.txt
+	.venv-latest/bin/uv pip sync --quiet --python .venv-latest/bin/python --require-hashes target/test-latest/requirements.txt
+	.venv-latest/bin/uv pip install --quiet --python .venv-latest/bin/python --no-deps --no-build-isolation -e .
+	@.venv-latest/bin/python -c 'import importlib.metadata as m, sys; \
+	  print("test-latest resolved: " + ", ".join(f"{p} {m.version(p)}" for p in sys.argv[1:]))' $(LATEST) \
+	  | tee target/test-latest/versions.txt
+	.venv-latest/bin/pytest --numprocesses $(TEST_WORKERS) --dist loadgroup $(LATEST_TESTS)
 
 docs: $(VENV)/.installed ## generate and serve the dbt docs site on http://127.0.0.1:8080 (PORT=)
 	$(BIN)/lakehouse --lake $(LAKE) docs --serve --port $(PORT)

@@ -45,7 +45,8 @@ def main() -> int:
             f"dependency audit: skipped: {why}; pip-audit needs it (it runs where PyPI is reachable)"
         )
         return 0
-    cmd = ["pip-audit", "--strict", "--skip-editable", "--progress-spinner", "off",
+    pip_audit = str(Path(sys.executable).with_name("pip-audit"))  # .venv's, from the lock
+    cmd = [pip_audit, "--strict", "--skip-editable", "--progress-spinner", "off",
            "--path", str(SITE)]  # fmt: skip
     return subprocess.run(cmd, check=False).returncode
 

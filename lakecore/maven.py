@@ -1,6 +1,6 @@
 """Artifacts from Maven Central, downloaded once into the user cache and checked against
-the repository's SHA-1. The local AWS twin's Trino and local Spark's S3 connector come
-from here:
+the SHA-256 pinned here (the Java side of the project's lock: requirements/ pins the
+Python side). The local AWS twin's Trino and local Spark's S3 connector come from here:
 
     ~/.cache/ecom-lakehouse/                      cache_dir()
     ~/.cache/ecom-lakehouse/maven/<group path>/   fetch(): jars, tarballs, zips
@@ -21,6 +21,20 @@ from lakecore.errors import PipelineError
 
 MAVEN = os.environ.get("LAKEHOUSE_MAVEN_URL", "https://repo1.maven.org/maven2")
 
+# Every file the project downloads, by repository path, with its SHA-256 (computed from
+# Maven Central's copy, itself checked against the repository's SHA-1). A file not
+# listed is refused: a new artifact or version gets its line here in the same change.
+PINNED_SHA256 = {
+    "io/trino/trino-server-core/476/trino-server-core-476.tar.gz":
+        "0f388f9967c177ae70a47c099082fc95387f0c3cb96d8000d1d41fc3a5223158",
+    "io/trino/trino-hive/476/trino-hive-476.zip":
+        "611bacdb07d9f3cf7b9d47f97ecc76fa2e7ff8bfe8a9728c3d06adc1bfb8662e",
+    "org/apache/hadoop/hadoop-aws/3.3.4/hadoop-aws-3.3.4.jar":
+        "53f9ae03c681a30a50aa17524bd9790ab596b28481858e54efd989a826ed3a4a",
+    "com/amazonaws/aws-java-sdk-bundle/1.12.262/aws-java-sdk-bundle-1.12.262.jar":
+        "873fe7cf495126619997bec21c44de5d992544aea7e632fdc77adb1a0915bae5",
+}  # fmt: skip
+
 
 def cache_dir() -> Path:
     """The project's cache: downloaded engines, Spark's class-data archive."""
@@ -38,12 +52,16 @@ def artifact_path(coordinate: str) -> str:
 
 
 def download(path: str, dest: Path, needed_for: str) -> None:
-    """One repository file to `dest`, checked against the repository's SHA-1."""
+    """One repository file to `dest`, checked against its pinned SHA-256."""
+    expected = PINNED_SHA256.get(path)
+    if expected is None:
+        raise PipelineError(
+            f"{path}: not pinned in lakecore/maven.py (PINNED_SHA256); add its SHA-256 "
+            "there before the project downloads it"
+        )
     url = f"{MAVEN}/{path}"
+    digest = hashlib.sha256()
     try:
-        expected = urllib.request.urlopen(f"{url}.sha1", timeout=60).read().decode().split()[0]  # nosec B310 # https to Maven Central or http to the twin on loopback, built here
-        # Integrity against the repository's published SHA-1 (TLS gives authenticity).
-        digest = hashlib.sha1(usedforsecurity=False)
         with urllib.request.urlopen(url, timeout=60) as response, open(dest, "wb") as out:  # nosec B310 # https to Maven Central or http to the twin on loopback, built here
             while chunk := response.read(1 << 20):
                 digest.update(chunk)
@@ -54,7 +72,11 @@ def download(path: str, dest: Path, needed_for: str) -> None:
             "or set LAKEHOUSE_MAVEN_URL to a mirror"
         ) from None
     if digest.hexdigest() != expected:
-        raise PipelineError(f"{url}: SHA-1 mismatch after download; run the command again")
+        raise PipelineError(
+            f"{url}: SHA-256 {digest.hexdigest()} is not the pinned {expected}; "
+            "the download was cut short or the file changed: run the command again, and "
+            "if it persists, the mirror serves another file"
+        )
 
 
 def fetch(coordinate: str, needed_for: str) -> Path:

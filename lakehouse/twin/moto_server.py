@@ -11,6 +11,8 @@
   Trino (requests signed with its key) as `bridge.as_trino_reads_it` says, and a view
   created through Athena gets its real columns in Glue, as on Athena.
 
+- `athena_protocols`: Athena's REST-JSON paths (botocore from 1.44.14 on) answered by the
+  same handlers as its JSON-RPC calls.
 - `moto_fixes`: where moto's CloudFormation, S3 policies, Step Functions or change sets
   answer what AWS would not, for the deployment (`lakehouse.deploy.local`).
 
@@ -29,7 +31,7 @@ from moto.athena.responses import AthenaResponse
 from moto.core.responses import ActionResult
 from moto.glue.responses import GlueResponse
 
-from lakehouse.twin import moto_fixes
+from lakehouse.twin import athena_protocols, moto_fixes
 
 _STATS: dict[tuple, dict[str, Any]] = {}
 _STATS_LOCK = threading.Lock()
@@ -236,6 +238,22 @@ def watch_cached_zones(on_change) -> None:
     S3Backend.delete_objects = delete_objects
 
 
+NO_OUTPUT_LOCATION = (
+    "No output location provided. An output location is required either through the "
+    "Workgroup result configuration setting or as an API input."
+)
+
+
+def result_location(workgroup_config: dict, requested: dict) -> str | None:
+    """Where Athena writes a query's results: the work group's output location when the
+    work group enforces its configuration, else the one the call gives, else the work
+    group's; none at all is refused (Athena's documented order)."""
+    own = (workgroup_config.get("ResultConfiguration") or {}).get("OutputLocation")
+    if own and workgroup_config.get("EnforceWorkGroupConfiguration", True):
+        return own
+    return requested.get("OutputLocation") or own
+
+
 def run_athena_on_trino(trino_url: str) -> None:
     from lakehouse.twin.athena_bridge import AthenaOnTrino
 
@@ -245,13 +263,18 @@ def run_athena_on_trino(trino_url: str) -> None:
 
     def start_query_execution(self: AthenaResponse):
         workgroup = self._get_param("WorkGroup") or "primary"
-        if not self.athena_backend.get_work_group(workgroup):
+        group = self.athena_backend.get_work_group(workgroup)
+        if not group:
             return self.error("WorkGroup does not exist", 400)
-        config = self._get_param("ResultConfiguration") or {}
+        output = result_location(
+            group.get("Configuration") or {}, self._get_param("ResultConfiguration") or {}
+        )
+        if not output:
+            return self.error(NO_OUTPUT_LOCATION, 400)
         exec_id = bridge.start(
             self._get_param("QueryString"),
             self._get_param("QueryExecutionContext"),
-            config.get("OutputLocation"),
+            output,
             workgroup,
             self.current_account,
             self.region,
@@ -378,6 +401,7 @@ def main(argv: list[str] | None = None) -> None:
     name_missing_apis()
     add_glue_column_statistics()
     moto_fixes.apply()
+    athena_protocols.serve_rest_json()
     if os.environ.get("LAKEHOUSE_TWIN_TRINO_URL"):
         run_athena_on_trino(os.environ["LAKEHOUSE_TWIN_TRINO_URL"])
     moto_main(argv if argv is not None else sys.argv[1:])

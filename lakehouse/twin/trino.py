@@ -1,8 +1,8 @@
 """Trino, the engine behind Athena engine v3, for the local AWS twin.
 
 Downloaded once from Maven Central (the server tarball and the Hive connector plugin,
-each checked against Maven's SHA-1), unpacked into the user cache, and started per twin
-on a free loopback port with a configuration written for that twin's moto endpoint:
+each checked against its SHA-256 pinned in lakecore/maven.py), unpacked into the user
+cache, and started per twin on a free loopback port with a configuration written for that twin's moto endpoint:
 
     ~/.cache/ecom-lakehouse/trino-476/         the server, with only the Hive plugin
     <run dir>/etc/config.properties            coordinator on 127.0.0.1:<port>

@@ -109,11 +109,17 @@ def test_pre_commit_config_is_valid_and_covers_the_linters():
     # The templates and the security checks.
     assert {"cfn-lint", "checkov", "bandit", "detect-secrets", "dependency-audit"} <= set(hooks)
     assert "--skip-download" in hooks["checkov"]["entry"]
-    # The system hooks run tools that exist in the .venv this project creates.
+    # Every hook runs a tool from an environment the Makefile builds from the lock
+    # (.venv, or .venv-checkov): pre-commit installs nothing of its own.
+    assert {h["language"] for h in hooks.values()} == {"system"}
     for hook in hooks.values():
-        if hook["language"] == "system":
-            exe = PROJECT_DIR / hook["entry"].split()[0]
-            assert exe.name in {p.name for p in BIN.iterdir()}, hook["id"]
+        exe = PROJECT_DIR / hook["entry"].split()[0]
+        assert exe.parent.parent.name in (".venv", ".venv-checkov"), hook["id"]
+        if exe.parent.parent.name == ".venv":
+            assert exe.is_file(), f"{hook['id']}: {exe} (run `make lint` once)"
+        else:  # checkov's own environment, built by `make lint` from its lock
+            locked = (PROJECT_DIR / "requirements" / "checkov.txt").read_text()
+            assert f"\n{exe.name}==" in locked, hook["id"]
     assert "lint-sql" in hooks["sqlfluff"]["entry"]
 
 
@@ -205,3 +211,63 @@ def test_the_bad_input_catalogue_points_at_tests_that_exist():
         for module, test in named:
             source = (PROJECT_DIR / "tests" / "python" / module).read_text()
             assert f"def {test}(" in source, f"{module}::{test}"
+
+
+def _locked(name: str) -> dict[str, str]:
+    """package -> version pinned in requirements/<name>.txt (names normalised)."""
+    import re
+
+    text = (PROJECT_DIR / "requirements" / f"{name}.txt").read_text()
+    return {
+        re.sub(r"[-_.]+", "-", m.group(1)).lower(): m.group(2)
+        for m in re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^ ;\\]+)", text, re.M)
+    }
+
+
+def test_the_lock_pins_every_dependency_of_pyproject_with_hashes():
+    """requirements/*.txt is the lock `make` installs from: every requirement of
+    pyproject.toml (each extra too) is pinned there at a version its range allows, every
+    pin carries hashes, and the environments share the versions they have in common.
+    Edit pyproject.toml without `make lock` and this fails."""
+    import re
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]
+    dev, base = _locked("dev"), _locked("base")
+    wanted = [(r, "dev") for extra in project["optional-dependencies"].values() for r in extra]
+    wanted += [(r, "base") for r in project["dependencies"]]
+    for text, env in wanted:
+        req = Requirement(text)
+        name = re.sub(r"[-_.]+", "-", req.name).lower()
+        if name == project["name"]:
+            continue  # the project's own extras, listed above
+        for pins in (dev, base) if env == "base" else (dev,):
+            assert name in pins, f"{text}: not in the lock; run `make lock`"
+            assert req.specifier.contains(pins[name]), f"{text}: locked at {pins[name]}"
+    assert {k: v for k, v in base.items() if k in dev} == {k: dev[k] for k in base if k in dev}
+    for name in ("dev", "base", "checkov", "bootstrap"):
+        text = (PROJECT_DIR / "requirements" / f"{name}.txt").read_text()
+        pins = re.findall(r"^[A-Za-z0-9][^\n]*==[^\n]*$", text, re.M)
+        blocks = re.split(r"\n(?=[A-Za-z0-9])", text)
+        assert pins and all("--hash=sha256:" in b for b in blocks if "==" in b), name
+    assert _locked("dev")["uv"] == _locked("bootstrap")["uv"] == _locked("checkov")["uv"]
+
+
+def test_make_installs_only_from_the_lock():
+    import re
+
+    makefile = (PROJECT_DIR / "Makefile").read_text()
+    installs = [
+        line.strip()
+        for line in makefile.splitlines()
+        if re.search(r"pip (install|sync)", line) and not line.lstrip().startswith("#")
+    ]
+    assert installs, "no install step found"
+    for line in installs:
+        if "pip install" in line and "--no-deps" in line and "-e ." in line:
+            continue  # the project itself, its dependencies already synced from the lock
+        if ".venv-latest" in line:
+            continue  # `make test-latest`: the newest releases, on purpose not the lock
+        assert "--require-hashes" in line and "requirements/" in line, line

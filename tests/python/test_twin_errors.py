@@ -156,3 +156,31 @@ def test_a_query_sent_before_trinos_node_serves_its_catalog_is_sent_again(monkey
     with pytest.raises(TrinoQueryError, match="NO_NODES_AVAILABLE"):
         athena_bridge._run_once_a_node_serves_the_catalog(never, "select 1")
     assert never.sent == 1
+
+
+def test_a_maven_download_is_checked_against_its_pinned_sha256(tmp_path, monkeypatch):
+    """The Java side of the lock: a file whose bytes differ from the pinned SHA-256 is
+    refused (a mirror serving another file), and so is a file with no pin at all."""
+    import http.server
+    import threading
+
+    from lakecore import maven
+
+    path = "org/apache/hadoop/hadoop-aws/3.3.4/hadoop-aws-3.3.4.jar"
+    served = tmp_path / "mirror" / path
+    served.parent.mkdir(parents=True)
+    served.write_bytes(b"not the jar")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    handler = lambda *a, **kw: Quiet(*a, directory=str(tmp_path / "mirror"), **kw)  # noqa: E731
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        monkeypatch.setattr(maven, "MAVEN", f"http://127.0.0.1:{server.server_port}")
+        with pytest.raises(PipelineError, match="is not the pinned 53f9ae03"):
+            maven.download(path, tmp_path / "out.jar", "a test")
+        server.shutdown()
+    with pytest.raises(PipelineError, match=r"not pinned in lakecore/maven\.py"):
+        maven.download("org/example/x/1/x-1.jar", tmp_path / "x.jar", "a test")
