@@ -73,14 +73,29 @@ def to_export(all_marts: list[Mart], built: set[str], lake_root: Path) -> list[M
     return [m for m in all_marts if m.unique_id in built or not (curated / m.name).exists()]
 
 
+def _files(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_size for p in folder.iterdir() if p.is_file()}
+
+
+def _is_copy_of_export(folder: Path, curated: Path, name: str) -> bool:
+    """Whether a real folder at a mart's link is a copy of its recorded export: what a
+    tool that follows links (`cp -r`, shutil.copytree, rsync without -l) makes of the
+    link when it copies a lake. The export it copied is still under _exports."""
+    recorded = _record(curated.parent).get(name, {}).get("build")
+    export = curated / EXPORTS / name / str(recorded)
+    return bool(recorded) and export.is_dir() and _files(folder) == _files(export)
+
+
 def _swap(curated: Path, name: str, build: str) -> None:
     """Point curated/<name> at the export of `build`: a new link renamed over the old one."""
     link = curated / name
-    if link.exists() and not link.is_symlink():
-        raise PipelineError(
-            f"{link}: a folder where the export link of mart {name} goes; move it "
-            "out of the lake and build again"
-        )
+    if link.is_dir() and not link.is_symlink():
+        if not _is_copy_of_export(link, curated, name):
+            raise PipelineError(
+                f"{link}: a folder where the export link of mart {name} goes, and not a "
+                "copy of its last export; move it out of the lake and build again"
+            )
+        shutil.rmtree(link)
     pending = curated / f".{name}.link"
     pending.unlink(missing_ok=True)
     os.symlink(Path(EXPORTS) / name / build, pending, target_is_directory=True)

@@ -17,6 +17,11 @@ At the instant of the kill a reader must see: raw files that are whole; Parquet 
 outside Hive-hidden folders (`_temporary`, `.spark-staging-*`) that open; a published
 warehouse that opens and equals either the build before or the build after, never a mix.
 
+Two SIGKILL trials land in the middle of the transform's export of the marts to the
+curated zone (a random mart's), whose links a reader must find whole as well.
+`quick()` is the fast subset `make test` runs: day one only, one kill per stage and one
+in the export (tests/python/test_faults.py).
+
 Faults besides SIGKILL: the same delivery landed twice at once; a full disk (a tmpfs of
 a few MB: needs root to mount, reported as not run otherwise); an S3 outage half-way
 through an upload to the twin's S3 (moto), the next run finishing it.
@@ -196,10 +201,43 @@ def published_state(lake: Path) -> dict | None:
     return warehouse_checksums(warehouse, tables_only=True, skip_schemas=("main_audit",))
 
 
+def curated_state(lake: Path) -> dict[str, tuple[int, int] | str]:
+    """Each mart of the curated zone as a reader opens it (`curated/<mart>/*.parquet`,
+    through its link): rows and a checksum, or what is wrong with it."""
+    from tests.python.checksums import table_checksum
+
+    curated = lake / "curated"
+    if not curated.exists():
+        return {}
+    con = duckdb.connect()
+    found: dict[str, tuple[int, int] | str] = {}
+    try:
+        for entry in sorted(curated.iterdir()):
+            if entry.name.startswith(("_", ".")):
+                continue
+            if not entry.is_symlink():
+                found[entry.name] = "a folder, not the export's link"
+                continue
+            try:
+                con.execute(
+                    f"create or replace view mart as select * from read_parquet('{entry}/*.parquet')"
+                )
+                found[entry.name] = table_checksum(con, "mart")
+            except duckdb.Error as exc:
+                found[entry.name] = f"unreadable: {str(exc).splitlines()[0]}"
+    finally:
+        con.close()
+    return found
+
+
+def transform_state(lake: Path) -> dict:
+    return {"warehouse": published_state(lake), "curated": curated_state(lake)}
+
+
 STATES: dict[str, Callable[[Path], object]] = {
     "ingest": raw_state,
     "clean": cleaned_state,
-    "transform": published_state,
+    "transform": transform_state,
 }
 
 
@@ -207,7 +245,13 @@ STATES: dict[str, Callable[[Path], object]] = {
 
 
 def reader_problems(
-    lake: Path, stage: str, published_before, published_after, raw_ref
+    lake: Path,
+    stage: str,
+    published_before,
+    published_after,
+    raw_ref,
+    curated_before: dict | None = None,
+    curated_after: dict | None = None,
 ) -> list[str]:
     problems: list[str] = []
     # Raw files are whole: each one present is byte for byte what the delivery holds.
@@ -234,6 +278,11 @@ def reader_problems(
         return [*problems, f"warehouse.duckdb does not open: {exc}"]
     if now not in (published_before, published_after):
         problems.append("published warehouse is neither the last build nor the next")
+    # Each curated mart a reader opens is whole: its export of either build.
+    if curated_before is not None:
+        for mart, seen in curated_state(lake).items():
+            if seen not in (curated_before.get(mart), curated_after.get(mart)):
+                problems.append(f"curated/{mart} is neither the last export nor the next: {seen}")
     return problems
 
 
@@ -261,7 +310,7 @@ STEPS = (  # step, the state it starts from, the state it ends in
 )
 
 
-def build_reference(work: Path, scale: float, seed: int) -> Reference:
+def build_reference(work: Path, scale: float, seed: int, days: int = 2) -> Reference:
     from datagen.generate import generate
 
     ref = Reference(work)
@@ -278,7 +327,7 @@ def build_reference(work: Path, scale: float, seed: int) -> Reference:
         "clean day 2": ["clean"],
         "transform day 2": ["transform"],
     }  # fmt: skip
-    for step, _, after in STEPS:
+    for step, _, after in STEPS[: 3 * days]:
         if step == "ingest day 2":
             _next_day(lake, work / "delivery-day2")
         started = time.monotonic()
@@ -308,7 +357,9 @@ def _next_day(lake: Path, out: Path) -> None:
 
 def _snapshot(lake: Path, to: Path) -> Path:
     shutil.rmtree(to, ignore_errors=True)
-    shutil.copytree(lake, to, ignore=shutil.ignore_patterns("lock"))
+    # The curated zone's links stay links (relative: they point into the copy), as `cp -a`
+    # keeps them; a copy that follows them is a different lake (curated._swap says so).
+    shutil.copytree(lake, to, ignore=shutil.ignore_patterns("lock"), symlinks=True)
     return to
 
 
@@ -326,7 +377,7 @@ class Trial:
 
 def _fresh(ref: Reference, state: str, to: Path) -> Path:
     shutil.rmtree(to, ignore_errors=True)
-    shutil.copytree(ref.state(state), to)
+    shutil.copytree(ref.state(state), to, symlinks=True)
     return to
 
 
@@ -339,7 +390,22 @@ def _raw_entries(lake: Path) -> set[str]:
     return {p.as_posix() for p in raw.rglob("*") if p.is_file()} if raw.exists() else set()
 
 
-def kill_trial(ref: Reference, step: str, at: float, n: int, rng: random.Random) -> Trial:
+def _exports(lake: Path) -> set[str]:
+    """The curated export folders of a lake, whole or partial (`.`-prefixed)."""
+    root = lake / "curated" / "_exports"
+    return {p.as_posix() for p in root.glob("*/*")} if root.exists() else set()
+
+
+def kill_trial(
+    ref: Reference,
+    step: str,
+    at: float,
+    n: int,
+    rng: random.Random,
+    during_export: bool = False,
+) -> Trial:
+    """SIGKILL `step` `at` seconds in (ingest: as a random file lands; with
+    `during_export`, a transform as a random mart's curated export starts)."""
     stage = _stage_of(step)
     before_state, after_state = next((b, a) for s, b, a in STEPS if s == step)
     trial_dir = ref.work / "trials" / f"{n:02d}"
@@ -354,6 +420,14 @@ def kill_trial(ref: Reference, step: str, at: float, n: int, rng: random.Random)
         k = rng.randint(1, max(total, 1))
         until, moment = (lambda: len(_raw_entries(lake) - before) >= k), f", file {k} of {total}"
         at = ref.seconds[step] * 20  # a fallback only
+    elif during_export:
+        # The export of the marts to the curated zone: kill as the k-th mart's export
+        # folder appears (partial, or renamed whole), k at random.
+        before = _exports(lake)
+        total = len(curated_state(ref.state(after_state)))
+        k = rng.randint(1, max(total, 1))
+        until, moment = (lambda: len(_exports(lake) - before) >= k), f", export {k} of {total}"
+        at = ref.seconds[step] * 20  # a fallback only
     killed, died = run_killed(cmd, trial_dir, at, until)
     for _ in range(3):  # a stage quicker than in the reference run: kill it sooner
         if killed:
@@ -364,7 +438,15 @@ def kill_trial(ref: Reference, step: str, at: float, n: int, rng: random.Random)
     published_before = published_state(ref.state(before_state))
     published_after = published_state(ref.state(after_state))
     raw_ref = raw_state(ref.state(after_state))["files"]
-    problems = reader_problems(lake, stage, published_before, published_after, raw_ref)
+    problems = reader_problems(
+        lake,
+        stage,
+        published_before,
+        published_after,
+        raw_ref,
+        curated_state(ref.state(before_state)),
+        curated_state(ref.state(after_state)),
+    )
     again = run(cmd, trial_dir)
     if again.returncode != 0:
         problems.append(f"rerun failed: {(again.stderr or again.stdout).strip().splitlines()[-1:]}")
@@ -462,7 +544,7 @@ def full_disk_trial(ref: Reference, step: str, n: int) -> Trial:
                 ["not run"],
             )
         lake = disk / "lake"
-        shutil.copytree(ref.state(before_state), lake)
+        shutil.copytree(ref.state(before_state), lake, symlinks=True)
         cmd = _cli(lake, *ref.commands[step])
         full = run(cmd, trial_dir)
         problems = []
@@ -475,6 +557,7 @@ def full_disk_trial(ref: Reference, step: str, n: int) -> Trial:
         problems += reader_problems(
             lake, stage, published_state(ref.state(before_state)),
             published_state(ref.state(after_state)), raw_state(ref.state(after_state))["files"],
+            curated_state(ref.state(before_state)), curated_state(ref.state(after_state)),
         )  # fmt: skip
         room = f"remount,size={kilobytes * 8 + 65536}k"
         subprocess.run(["mount", "-o", room, str(disk)], check=True)
@@ -562,6 +645,21 @@ def _date(text: str):
 # --- main ------------------------------------------------------------------------------
 
 
+def quick(work: Path, scale: float = 0.002, seed: int = 3) -> list[Trial]:
+    """The fast subset `make test` runs: the first day's reference, then one SIGKILL per
+    stage at a random moment, and one in the middle of the curated export."""
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    rng = random.Random(seed)
+    ref = build_reference(work, scale, seed, days=1)
+    trials = []
+    for n, step in enumerate(("ingest day 1", "clean day 1", "transform day 1"), start=1):
+        at = rng.uniform(0.2, 0.8) * ref.seconds[step]
+        trials.append(kill_trial(ref, step, at, n, rng))
+    trials.append(kill_trial(ref, "transform day 1", 0, 4, rng, during_export=True))
+    return trials
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make faults", description=__doc__.split("\n\n")[0])
     parser.add_argument("--trials", type=int, default=21, help="SIGKILL trials over the stages")
@@ -595,6 +693,8 @@ def main(argv: list[str] | None = None) -> int:
         step = steps[i % len(steps)]
         at = rng.uniform(0.05, 0.95) * ref.seconds[step]
         report(kill_trial(ref, step, at, len(trials) + 1, rng))
+    for step in ("transform day 1", "transform day 2"):  # as the curated export runs
+        report(kill_trial(ref, step, 0, len(trials) + 1, rng, during_export=True))
     report(concurrent_delivery_trial(ref, len(trials) + 1))
     for step in ("clean day 1", "transform day 2"):
         report(full_disk_trial(ref, step, len(trials) + 1))

@@ -270,6 +270,22 @@ def test_the_published_marts_are_parquet_other_engines_read(spark, demo_lake, tm
     assert len(kept) == 2 and first.rsplit("/", 1)[1] not in kept  # the newest two
     assert now["sales_daily_kpis"].endswith(kept[-1])
 
+    # A copy of the lake made by a tool that follows links (cp -r, shutil.copytree) has
+    # folders where the links were, each a copy of the recorded export: the next build
+    # puts the link back. A folder that is not such a copy is refused, and kept.
+    copied = tmp_path / "copied"
+    shutil.copytree(lake, copied)
+    assert not (copied / "curated" / "sales_daily_kpis").is_symlink()
+    stages.transform(Dbt(Lake.open(str(copied))), ["--select", "sales_daily_kpis"])
+    assert (copied / "curated" / "sales_daily_kpis").is_symlink()
+    foreign = copied / "curated" / "sales_daily_kpis"
+    foreign.unlink()
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("someone's own file")
+    with pytest.raises(PipelineError, match="not a copy of its last export"):
+        stages.transform(Dbt(Lake.open(str(copied))), ["--select", "sales_daily_kpis"])
+    assert (foreign / "notes.txt").exists()
+
 
 def test_a_build_that_fails_its_audit_publishes_nothing(spark, demo_lake, tmp_path):
     """Write-audit-publish: a model whose tests fail leaves every published relation as
