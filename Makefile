@@ -30,7 +30,7 @@ check-python:
 # hash checked); uv then makes the environment exactly the lock and installs the project
 # itself without build isolation, so the build backend is the locked setuptools.
 UV := $(BIN)/uv
-LOCK := uv pip compile --universal --python-version 3.11 --generate-hashes --quiet --custom-compile-command 'make lock'
+LOCK := pip compile --universal --python-version 3.11 --generate-hashes --quiet --custom-compile-command 'make lock'
 UPGRADE ?=
 
 $(BIN)/python: | check-python

@@ -8,17 +8,20 @@ method and path (`POST /query-executions`, `GET /query-executions/{QueryExecutio
 Athena answers both; so does the twin, since a user's client may be older or newer than
 the twin's.
 
-A REST-JSON request is routed by the method and path of the Athena model in the botocore
-the twin runs with (the lock pins one that has them; `SERVED_PROTOCOLS` records what was
-checked), then rewritten into the JSON document the same call would carry over JSON-RPC,
-so every handler (moto's, and the query API the bridge runs on Trino) reads its input one
-way. Errors keep the body both protocols share (`__type`, `Message`), and a REST-JSON
+A REST-JSON request is routed here by the method and path of the Athena model in the
+botocore the twin runs with (the lock pins one that has them; `SERVED_PROTOCOLS` records
+what was checked), then rewritten into the JSON document the same call would carry over
+JSON-RPC, so every handler (moto's, and the query API the bridge runs on Trino) reads its
+input one way. The twin names the operation itself for both protocols, rather than
+through moto's router: moto 5.2.5 routes only JSON-RPC, 5.2.6 only the protocols the
+installed model lists, and one twin must answer clients of either botocore. Errors keep the body both protocols share (`__type`, `Message`), and a REST-JSON
 answer also names the error in `X-Amzn-ErrorType`, where REST-JSON clients read it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
@@ -80,49 +83,86 @@ def rest_input_as_json(
     return document
 
 
+def rest_routes(model: Any) -> list[tuple[str, re.Pattern[str], str]]:
+    """(method, path pattern, operation) for every operation of a REST-JSON model; none
+    for a model of another protocol (botocore before 1.44.14 for Athena)."""
+    if model.metadata.get("protocol") != "rest-json":
+        return []
+    routes = []
+    for name in model.operation_names:
+        http = model.operation_model(name).http
+        segments = http["requestUri"].split("?")[0].strip("/").split("/")
+        pattern = "/".join(
+            f"(?P<{seg[1:-2]}>.+)" if seg.endswith("+}")
+            else f"(?P<{seg[1:-1]}>[^/]+)" if seg.startswith("{")
+            else re.escape(seg)
+            for seg in segments
+        )  # fmt: skip
+        routes.append((http["method"], re.compile(f"^/{pattern}$"), name))
+    return routes
+
+
+def match_route(
+    routes: list[tuple[str, re.Pattern[str], str]], method: str, path: str
+) -> tuple[str, dict[str, str]] | None:
+    """The operation a REST-JSON request calls, with the values in its path."""
+    path = "/" + path.strip("/")
+    for wanted, pattern, name in routes:
+        found = pattern.match(path) if wanted == method else None
+        if found:
+            return name, found.groupdict()
+    return None
+
+
 def serve_rest_json() -> None:
     """Route Athena's REST-JSON paths to the same handlers as its JSON-RPC calls."""
-    from botocore.model import OperationNotFoundError
+    import botocore.session
     from moto.athena import urls
     from moto.athena.responses import AthenaResponse
-    from moto.core.routing import get_service_model
 
-    # Every path, not just `/`; moto's router then picks the operation by method and path.
+    model = botocore.session.get_session().get_service_model("athena")
+    routes = rest_routes(model)
+    # Every path, not just `/`: the operation is named below, by method and path.
     urls.url_paths.setdefault("{0}/.*", AthenaResponse.dispatch)
-    answer = AthenaResponse.call_action
+    answer, named_by_moto = AthenaResponse.call_action, AthenaResponse._get_action
+
+    def operation(self: AthenaResponse) -> str:
+        return getattr(self, "_athena_operation", None) or named_by_moto(self)
 
     def call_action(self: AthenaResponse):
-        if self.headers.get("X-Amz-Target"):
+        target = self.headers.get("X-Amz-Target")
+        if target:  # JSON-RPC: `AmazonAthena.<Operation>`, the input in the body
+            self._athena_operation = target.split(".")[-1]
             return answer(self)
-        model = get_service_model("athena")
-        operation_name = self._get_action_from_method_and_request_uri(self.normalized_request)
-        if not operation_name:
+        found = match_route(routes, self.method, self.path)
+        if found is None:
             return _rest_error(
                 404,
                 "UnknownOperationException",
-                f"{self.method} {self.path} is not an Athena operation in botocore's model "
-                f"(protocol {model.metadata.get('protocol')})",
+                f"{self.method} {self.path} is not an Athena operation in the REST-JSON "
+                f"model of the twin's botocore (its model's protocol: "
+                f"{model.metadata.get('protocol')})",
             )
-        try:
-            operation = model.operation_model(operation_name)
-        except OperationNotFoundError:
-            return _rest_error(404, "UnknownOperationException", operation_name)
+        name, path_params = found
         query = parse_qs(self.parsed_url.query, keep_blank_values=True)
         try:
-            document = rest_input_as_json(operation, self.uri_match, query, self.body or "")
+            document = rest_input_as_json(
+                model.operation_model(name), path_params, query, self.body or ""
+            )
         except ValueError as exc:
-            return _rest_error(400, "InvalidRequestException", f"{operation_name}: {exc}")
+            return _rest_error(400, "InvalidRequestException", f"{name}: {exc}")
         # From here on the call is the JSON-RPC one: the same input, the same handler.
+        self._athena_operation = name
         self.body = json.dumps(document)
         self.querystring = {}
         self.uri_match = {}
-        self.headers = {**dict(self.headers), "X-Amz-Target": f"AmazonAthena.{operation_name}"}
         status, headers, body = answer(self)
         headers = {**headers, "Content-Type": "application/json"}
         if int(status) >= 400:
             headers["x-amzn-ErrorType"] = _error_type(body)
         return status, headers, body
 
+    AthenaResponse._get_action = operation
     AthenaResponse.call_action = call_action
 
 

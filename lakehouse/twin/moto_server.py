@@ -16,11 +16,12 @@
 - `moto_fixes`: where moto's CloudFormation, S3 policies, Step Functions or change sets
   answer what AWS would not, for the deployment (`lakehouse.deploy.local`).
 
-Everything else is moto as installed (pinned in pyproject.toml).
+Everything else is moto as installed (locked in requirements/dev.txt).
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import sys
@@ -54,12 +55,20 @@ def _update_stats(partition: bool):
     return handler
 
 
+def _as_json(value: Any) -> Any:
+    """Timestamps as the JSON protocol sends them (epoch seconds): moto 5.2.6 parses a
+    request's input into datetimes, where 5.2.5 kept the numbers."""
+    if isinstance(value, datetime.datetime):
+        return value.timestamp()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def _get_stats(partition: bool):
     def handler(self: GlueResponse) -> str:
         with _STATS_LOCK:
             store = _STATS.get(_stats_key(self, partition), {})
             found = [store[c] for c in self._get_param("ColumnNames") or [] if c in store]
-        return json.dumps({"ColumnStatisticsList": found, "Errors": []})
+        return json.dumps({"ColumnStatisticsList": found, "Errors": []}, default=_as_json)
 
     return handler
 
@@ -160,8 +169,9 @@ def show_glue_to_trino() -> None:
         from moto.glue.models import glue_backends
 
         backend = glue_backends[response.current_account][response.region]
-        params = response.parameters
-        table = backend.get_table(params.get("DatabaseName"), params.get("TableName")).as_dict()
+        # _get_param, not moto 5.2.5's `parameters` (gone in 5.2.6): the JSON input either way.
+        database, name = response._get_param("DatabaseName"), response._get_param("TableName")
+        table = backend.get_table(database, name).as_dict()
         if not is_projected(table):
             return None
         descriptor = table.get("StorageDescriptor") or {}
@@ -189,7 +199,7 @@ def show_glue_to_trino() -> None:
                 return original(self)
             _, partitions = found
             if name == "batch_get_partition":
-                wanted = [p["Values"] for p in self.parameters.get("PartitionsToGet") or []]
+                wanted = [p["Values"] for p in self._get_param("PartitionsToGet") or []]
                 partitions = [p for p in partitions if p["Values"] in wanted]
             return ActionResult({"Partitions": partitions})
 

@@ -224,3 +224,58 @@ def test_every_service_the_project_calls_speaks_a_protocol_the_twin_serves():
     spoken = {name: session.get_service_model(name).protocol for name in SERVED_PROTOCOLS}
     unserved = {n: p for n, p in spoken.items() if p not in SERVED_PROTOCOLS[n]}
     assert not unserved, f"botocore now speaks these as the twin does not: {unserved}"
+
+
+def test_rest_json_paths_name_their_operation_and_input():
+    """The twin's own routing (moto 5.2.5 routes no REST-JSON path, 5.2.6 none of
+    JSON-RPC's): each path of botocore's model names its operation, and the input spread
+    over path, query string and body becomes the document JSON-RPC sends."""
+    import botocore.session
+
+    from lakehouse.twin.athena_protocols import match_route, rest_input_as_json, rest_routes
+
+    model = botocore.session.get_session().get_service_model("athena")
+    routes = rest_routes(model)
+    assert len(routes) == len(model.operation_names)
+    assert match_route(routes, "POST", "/query-executions") == ("StartQueryExecution", {})
+    assert match_route(routes, "GET", "/query-executions/q-1") == (
+        "GetQueryExecution",
+        {"QueryExecutionId": "q-1"},
+    )
+    assert match_route(routes, "GET", "/query-executions/q-1/results") == (
+        "GetQueryResults",
+        {"QueryExecutionId": "q-1"},
+    )
+    assert match_route(routes, "GET", "/workgroups/") == ("ListWorkGroups", {})
+    assert match_route(routes, "DELETE", "/workgroups/w") == (
+        "DeleteWorkGroup",
+        {"WorkGroup": "w"},
+    )
+    assert match_route(routes, "GET", "/no-such-thing") is None
+    assert match_route(routes, "PUT", "/query-executions") is None
+
+    results = rest_input_as_json(
+        model.operation_model("GetQueryResults"),
+        {"QueryExecutionId": "q%2F1"},
+        {"MaxResults": ["3"], "NextToken": ["t"]},
+        "",
+    )
+    assert results == {"QueryExecutionId": "q/1", "MaxResults": 3, "NextToken": "t"}
+    untag = rest_input_as_json(
+        model.operation_model("UntagResource"),
+        {"ResourceARN": "arn"},
+        {"TagKeys": ["a", "b"]},
+        "",
+    )
+    assert untag == {"ResourceARN": "arn", "TagKeys": ["a", "b"]}
+    started = rest_input_as_json(
+        model.operation_model("StartQueryExecution"), {}, {}, '{"QueryString": "select 1"}'
+    )
+    assert started == {"QueryString": "select 1"}
+    wrong = model.operation_model("DeleteWorkGroup")
+    assert (
+        rest_input_as_json(wrong, {"WorkGroup": "w"}, {"RecursiveDeleteOption": ["true"]}, "")[
+            "RecursiveDeleteOption"
+        ]
+        is True
+    )
