@@ -41,6 +41,23 @@ def descendants(manifest: dict, ids: set[str]) -> set[str]:
     return seen
 
 
+def upstream_sources(manifest: dict, node_id: str) -> set[str]:
+    """The dbt source names (`olist`, `clickstream`, ...) a node reads, at any depth."""
+    found: set[str] = set()
+    seen: set[str] = set()
+    todo = [node_id]
+    while todo:
+        for parent in manifest["parent_map"].get(todo.pop(), []):
+            if parent in seen:
+                continue
+            seen.add(parent)
+            if parent.startswith("source."):
+                found.add(manifest["sources"][parent]["source_name"])
+            else:
+                todo.append(parent)
+    return found
+
+
 def tests_by_model(manifest: dict) -> dict[str, list[dict]]:
     """Model name -> the data tests attached to it."""
     by_model: dict[str, list[dict]] = {}

@@ -12,7 +12,7 @@ from glue_etl.audit import interrupted
 from lakecore import layout, lock
 from lakecore.errors import PipelineError
 from lakecore.lake import Lake
-from lakehouse import publish
+from lakehouse import dbt_manifest, publish
 from lakehouse.dbt_runner import Dbt, RunSummary, summarize
 from lakehouse.display import IngestBars, RunReport, bar, console
 
@@ -117,7 +117,38 @@ def audit_failure(summary: RunSummary, dbt: Dbt) -> str:
         )
     return (
         f"dbt build failed its audit: {len(failed)} node(s) failed ({names}), "
-        f"{summary.count('skipped')} skipped; {kept}; details in target/run_results.json"
+        f"{summary.count('skipped')} skipped{_never_fed(failed, dbt)}; {kept}; "
+        "details in target/run_results.json"
+    )
+
+
+def _never_fed(failed: list, dbt: Dbt) -> str:
+    """Why tests failed when they read a source the lake was never fed: its references
+    (the clickstream's purchases into Olist's orders, say) point at nothing. Names
+    each such source, for the audit's one line."""
+    from lakecore.contract import DATASETS
+
+    missing = {
+        d.source for d in DATASETS.values() if not dbt.lake.store.list(f"{layout.RAW}/{d.source}/")
+    }
+    tests = [n for n in failed if n.resource_type == "test"]
+    if not missing or not tests:
+        return ""
+    manifest = dbt.manifest()
+    sources = [dbt_manifest.upstream_sources(manifest, t.unique_id) for t in tests]
+    # A reference runs from data the lake has into a source it lacks: a test reading only
+    # missing sources failed for another reason, and is not explained here.
+    read = [found & missing for found in sources if found - missing and found & missing]
+    if not read:
+        return ""
+    # The source every such test reads is the one their references point into (a source
+    # only some of them read is upstream for another reason).
+    named = set.intersection(*read) or set.union(*read)
+    return "".join(
+        f"; the failed tests read the {source} source, which this lake was never fed: "
+        f"its data points into {source}; deliver the {source} files, or leave out what "
+        "points to them"
+        for source in sorted(named)
     )
 
 

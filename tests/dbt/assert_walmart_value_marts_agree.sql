@@ -1,10 +1,12 @@
 {#- Reconciliation: the Walmart customer value and product revenue marts slice the
-    same revenue as fct_walmart_sales, exactly, and each set of shares adds up to 100%. -#}
+    same revenue as fct_walmart_sales, exactly, and each set of shares adds up to 100%.
+    An empty source means zero: without the Walmart file both marts are empty, their
+    revenue and shares add up to 0. -#}
 with
 
 sales as (
 
-    select cast(sum(purchase_amount) as bigint) as revenue
+    select coalesce(cast(sum(purchase_amount) as bigint), 0) as revenue
     from {{ ref('fct_walmart_sales') }}
 
 ),
@@ -13,14 +15,14 @@ totals as (
 
     select
         'customers' as mart,
-        cast(sum(lifetime_value) as bigint) as revenue,
-        sum(revenue_share) as share_total
+        coalesce(cast(sum(lifetime_value) as bigint), 0) as revenue,
+        coalesce(sum(revenue_share), 0) as share_total
     from {{ ref('walmart_customer_value') }}
     union all
     select
         'products' as mart,
-        cast(sum(revenue) as bigint) as revenue,
-        sum(revenue_share) as share_total
+        coalesce(cast(sum(revenue) as bigint), 0) as revenue,
+        coalesce(sum(revenue_share), 0) as share_total
     from {{ ref('walmart_product_revenue_contribution') }}
 
 )
@@ -34,4 +36,4 @@ from totals
 cross join sales
 where
     totals.revenue != sales.revenue
-    or abs(totals.share_total - 1) > 0.000001
+    or abs(totals.share_total - case when sales.revenue > 0 then 1 else 0 end) > 0.000001
