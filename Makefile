@@ -38,13 +38,13 @@ $(BIN)/python: | check-python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/bootstrap.txt
 
 # Stamps: sync again only when the lock changes.
-$(VENV)/.installed: requirements/base.txt | $(BIN)/python
+$(VENV)/.installed: requirements/base.txt pyproject.toml | $(BIN)/python
 	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/base.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-dev
 	@touch $@
 
-$(VENV)/.installed-dev: requirements/dev.txt | $(BIN)/python
+$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(BIN)/python
 	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/dev.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	@touch $@ $(VENV)/.installed

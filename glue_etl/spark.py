@@ -6,13 +6,13 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
-import shutil
 import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from lakecore.errors import PipelineError
+from lakecore.java import jdk_tool, require_java
 from lakecore.lake import Lake
 from lakecore.maven import cache_dir, fetch
 
@@ -35,29 +35,14 @@ SPARK_CONF = {
 LOG4J_CONFIG = Path(__file__).with_name("log4j2.properties")
 
 
-def _jdk_tool(name: str) -> str | None:
-    """A JDK program (java, javac) from JAVA_HOME when set, else from PATH."""
-    if os.environ.get("JAVA_HOME"):
-        return shutil.which(name, path=os.path.join(os.environ["JAVA_HOME"], "bin"))
-    return shutil.which(name)
-
-
 def check_java() -> int:
     """Fail with one clear line when no supported Java is available for Spark; returns
     the Java feature version (11, 17, 21)."""
-    java = _jdk_tool("java")
-    if not java:
-        raise PipelineError(
-            "Java not found: Spark needs Java 17 (install openjdk-17-jre-headless or set JAVA_HOME)"
-        )
-    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
-    # The version line, not a "Picked up JAVA_TOOL_OPTIONS" notice printed before it.
-    lines = [line for line in out.splitlines() if " version " in line]
-    first = lines[0] if lines else (out.splitlines() or [""])[0]
-    for version in (17, 21, 11):
-        if f'"{version}' in first:
-            return version
-    raise PipelineError(f"unsupported Java ({first.strip()}): Spark 3.5 needs Java 17")
+    return require_java(
+        jdk_tool("java"),
+        lambda version: version in (11, 17, 21),
+        "Spark 3.5 needs Java 17 (install openjdk-17-jre-headless or set JAVA_HOME)",
+    )
 
 
 # `file:` paths go through NioLocalFileSystem (see its source beside this module):
@@ -76,7 +61,7 @@ def _local_fs_jar(java_version: int) -> Path | None:
 
     import pyspark
 
-    javac = _jdk_tool("javac")
+    javac = jdk_tool("javac")
     hadoop = sorted((Path(pyspark.__file__).parent / "jars").glob("hadoop-client-api-*.jar"))
     if javac is None or not hadoop:
         return None

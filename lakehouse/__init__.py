@@ -1,8 +1,8 @@
 """Orchestration room: the `lakehouse` CLI and what it runs beyond the stages' own
-rooms: the one dbt runner, the PR check, the dashboard, the Glue packaging and the local
-AWS stand-ins. Imports the other rooms; nothing imports it."""
+rooms: the one dbt runner, publish, the PR check and the dashboard. Imports the other rooms
+(the twin, `athena_twin`, and the deployment, `deployment`, among them); nothing
+imports it."""
 
-from pathlib import Path
+from lakecore import PROJECT_DIR
 
-# The source tree this package runs from: the dbt project and the Glue sources live here.
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+__all__ = ["PROJECT_DIR"]

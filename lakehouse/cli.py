@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from athena_twin.errors import TwinError
 from lakecore import errors, lock
 from lakecore.errors import PipelineError
 from lakecore.lake import Lake
@@ -171,7 +172,7 @@ def cmd_catalog(args: argparse.Namespace) -> None:
 
 
 def cmd_package_glue(args: argparse.Namespace) -> None:
-    from lakehouse.glue_package import build
+    from deployment.glue_package import build
 
     def go() -> str:
         archive, script = build(Path(args.out))
@@ -209,12 +210,12 @@ def cmd_twin(args: argparse.Namespace) -> None:
     import signal
     import time
 
-    from lakehouse.twin import twin
+    from lakehouse.twin_lake import project_twin
 
     # A plain `kill` stops the twin as cleanly as Ctrl+C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     console.rule("[bold]local AWS twin (moto + Trino)")
-    with twin() as running:
+    with project_twin() as running:
         if running.attached:
             console.print(
                 f"a twin is already running (moto {running.moto}, Trino {running.trino}): "
@@ -243,9 +244,9 @@ def _project_dir(value: str | None) -> Path:
 
 
 def cmd_deploy_local(args: argparse.Namespace) -> int:
-    from lakehouse.deploy.aws import parse_parameters
-    from lakehouse.deploy.local import deploy_all, moto_clients
-    from lakehouse.deploy.report import show_local
+    from deployment.aws import parse_parameters
+    from deployment.local import deploy_all, moto_clients
+    from lakehouse.deploy_report import show_local
 
     extra = parse_parameters(args.parameter)
     console.rule("[bold]deploy every stack to moto (started here, stopped at the end)")
@@ -257,9 +258,9 @@ def cmd_deploy_local(args: argparse.Namespace) -> int:
 
 
 def cmd_deploy(args: argparse.Namespace) -> None:
-    from lakehouse.deploy import aws
-    from lakehouse.deploy.artifacts import git_version
-    from lakehouse.deploy.report import show_stack
+    from deployment import aws
+    from deployment.artifacts import git_version
+    from lakehouse.deploy_report import show_stack
 
     aws.deploy(aws.clients_for(args.region), args.stack_prefix, args.environment,
                args.artifacts_version or git_version(), Path(args.out),
@@ -428,7 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if refusal is None:
                 raise
             raise refusal from None
-    except PipelineError as exc:
+    except (PipelineError, TwinError) as exc:
         err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         return 2
     except KeyboardInterrupt:

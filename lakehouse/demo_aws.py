@@ -29,7 +29,7 @@ from lakehouse.dbt_runner import Dbt, RunSummary, scoped_env
 from lakehouse.display import RunReport, StageTiming, console
 from lakehouse.parity import MartParity, Table, as_json, compare
 from lakehouse.publish import published_colour
-from lakehouse.twin.lake import (
+from lakehouse.twin_lake import (
     LAKE_ROOT,
     RESULTS_BUCKET,
     athena_env,
@@ -87,11 +87,11 @@ def _download_cleaned(s3_lake: Lake, local: Lake) -> str:
 
 @contextmanager
 def _twin(report: RunReport, workdir: Path) -> Iterator:
-    from lakehouse.twin import twin
+    from lakehouse.twin_lake import project_twin
 
     console.rule("[bold]local AWS twin")
     started = time.perf_counter()
-    with twin(workdir / "twin") as running:
+    with project_twin(workdir / "twin") as running:
         took = time.perf_counter() - started
         how = "running twin attached" if running.attached else f"twin up in {took:.1f}s"
         console.print(

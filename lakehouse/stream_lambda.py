@@ -2,7 +2,7 @@
 minutes) sends SESSIONS_PER_INVOCATION website sessions from the project's clickstream
 generator to the Kinesis stream STREAM_NAME, through the streaming producer.
 
-Packaged by `lakehouse.glue_package.build_lambda` with the generator, the producer and
+Packaged by `deployment.glue_package.build_lambda` with the generator, the producer and
 the shared base; boto3 comes with Lambda's Python runtime.
 """
 

@@ -579,12 +579,12 @@ def s3_outage_trial(ref: Reference, n: int, fail_after: int) -> Trial:
     counts as an uninterrupted landing."""
     import botocore.exceptions
 
+    from athena_twin import dummy_env, moto_server
     from ingestion.land import ingest
     from lakecore.errors import PipelineError
     from lakecore.lake import Lake
     from lakecore.manifest import landed_rows
     from lakehouse.dbt_runner import scoped_env
-    from lakehouse.twin import dummy_env, moto_server
 
     day1 = ref.work / "delivery-day1"
     with moto_server() as url, scoped_env({**dummy_env(url), "AWS_PROFILE": None}):

@@ -122,14 +122,13 @@ def athena_check(dbt: Dbt, models: Sequence[str], work: Path, skip: bool = False
     registered in its Glue catalog, the models' parents are built first (without their
     tests), then the changed models with their data and unit tests. A twin already
     running (`make twin`) is reused. `skip` (--skip-athena): reported as skipped."""
-    from lakehouse.twin import twin
-    from lakehouse.twin.lake import athena_env, publish
+    from lakehouse.twin_lake import athena_env, project_twin, publish
 
     if skip:
         return Check(ATHENA, True, "skipped (--skip-athena): not built on Athena", skipped=True)
     if not models:
         return Check(ATHENA, True, "no model changed")
-    with twin(work / "twin") as running:
+    with project_twin(work / "twin") as running:
         env = athena_env(running.env(), schema=PR_ATHENA_SCHEMA)
         with scoped_env(env):
             publish(dbt.lake)

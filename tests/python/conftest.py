@@ -159,7 +159,7 @@ def demo_artefacts(lake: Path) -> Path:
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     """moto in server mode on a free loopback port; yields its endpoint URL."""
-    from lakehouse.twin import moto_server as server
+    from athena_twin import moto_server as server
 
     with server() as url:
         yield url
@@ -171,7 +171,7 @@ def twin(tmp_path_factory):
     cache). Started once for the session; a failure to start is a test failure. Under
     pytest-xdist, one worker only starts it: a second one means the twin's tests were
     not grouped (see pytest_collection_modifyitems)."""
-    from lakehouse.twin import twin as start
+    from lakehouse.twin_lake import project_twin as start
 
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
@@ -189,7 +189,7 @@ def twin(tmp_path_factory):
 @pytest.fixture
 def aws_env(moto_server, monkeypatch) -> dict[str, str]:
     """Dummy credentials pointed at moto; never a real AWS account."""
-    from lakehouse.twin import dummy_env
+    from athena_twin import dummy_env
 
     env = dummy_env(moto_server)
     for k, v in env.items():

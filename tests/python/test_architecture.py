@@ -1,8 +1,11 @@
 """The shape of the Python rooms, checked on the source (no import is run):
 
 - imports point one way: the shared base `lakecore` imports no other room; `datagen`,
-  `ingestion` and `glue_etl` import only the base; only `lakehouse` (orchestration)
-  imports the others, and nothing imports `lakehouse`;
+  `ingestion` and `glue_etl` import only the base; the twin, `athena_twin`, imports no
+  other room either (an Athena/Glue/S3 emulator any dbt-athena project could use: what
+  it needs of the project comes as arguments); `deployment` imports the base and the
+  twin (it deploys to the twin's moto); only `lakehouse` (orchestration) imports the
+  others, and nothing imports `lakehouse`;
 - no import cycle between modules, counting the imports inside functions;
 - no source file outside the tests grows past 450 lines.
 """
@@ -14,14 +17,16 @@ from pathlib import Path
 
 from tests.python.conftest import PROJECT_DIR
 
-ROOMS = ("lakecore", "datagen", "ingestion", "glue_etl", "lakehouse")
+ROOMS = ("lakecore", "athena_twin", "datagen", "ingestion", "glue_etl", "deployment", "lakehouse")
 # Which rooms each room may import (itself always).
 ALLOWED = {
     "lakecore": set(),
+    "athena_twin": set(),
     "datagen": {"lakecore"},
     "ingestion": {"lakecore"},
     "glue_etl": {"lakecore"},
-    "lakehouse": {"lakecore", "datagen", "ingestion", "glue_etl"},
+    "deployment": {"lakecore", "athena_twin"},
+    "lakehouse": {"lakecore", "athena_twin", "datagen", "ingestion", "glue_etl", "deployment"},
 }
 MAX_LINES = 450
 
@@ -84,6 +89,8 @@ def test_the_rule_is_checked_on_real_imports():
     assert "glue_etl.pipeline" in graph["lakehouse.stages"]  # imported inside a function
     assert "lakecore.contract" in graph["glue_etl.transforms"]
     assert "lakehouse.pr_check.diff" in graph["lakehouse.pr_check.checks"]
+    assert "athena_twin.trino" in graph["athena_twin"]
+    assert "athena_twin" in graph["deployment.local"]  # imported inside a function
 
 
 def test_no_import_cycle():

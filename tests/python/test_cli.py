@@ -89,8 +89,8 @@ def test_clean_on_an_s3_lake_without_its_bucket_is_one_clear_line(aws_env):
 
 def test_an_unreachable_s3_is_one_clear_line(tmp_path):
     """No network to S3 (a closed loopback port here): one line naming the location."""
-    from lakehouse.twin import dummy_env
-    from lakehouse.twin.net import free_port
+    from athena_twin import dummy_env
+    from athena_twin.net import free_port
 
     env = dummy_env(f"http://127.0.0.1:{free_port()}")
     env["AWS_MAX_ATTEMPTS"] = "1"

@@ -23,7 +23,7 @@ from lakehouse import dbt_manifest, publish, stages
 from lakehouse.dbt_runner import Dbt, scoped_env, summarize
 from lakehouse.demo_aws import dbt_model_of, query_history, read_trino
 from lakehouse.pr_check.checks import athena_selection
-from lakehouse.twin.lake import LAKE_ROOT, athena_env
+from lakehouse.twin_lake import LAKE_ROOT, athena_env
 from tests.python.conftest import TINY_SCALE, broken_join_project, run_cli
 from tests.python.deliveries import next_day_events
 

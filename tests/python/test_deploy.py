@@ -17,8 +17,8 @@ import zipfile
 import pytest
 from moto.cloudformation.parsing import resource_class_from_type
 
-from lakehouse.deploy import aws, local, resources
-from lakehouse.deploy.template import STACKS, load
+from deployment import aws, local, resources
+from deployment.template import STACKS, load
 from tests.python.conftest import run_cli
 
 # One worker: the module's moto (with Step Functions executing) is started once.
@@ -261,7 +261,7 @@ def _one_line(result) -> str:
 
 
 def test_deploy_refusals_are_one_line_each(moto_server, tmp_path):
-    from lakehouse.twin import dummy_env
+    from athena_twin import dummy_env
 
     on_moto = dummy_env(moto_server)
     no_credentials = {"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "",

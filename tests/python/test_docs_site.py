@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lakehouse.twin.net import free_port, wait_for_url
+from athena_twin.net import free_port, wait_for_url
 from tests.python.conftest import PROJECT_DIR
 
 # `docs --serve` opens the shared demo lake's warehouse read-write: one worker.

@@ -5,7 +5,7 @@ import subprocess
 import sys
 import zipfile
 
-from lakehouse.glue_package import build
+from deployment.glue_package import build
 
 
 def test_zip_is_importable_on_its_own(tmp_path):

@@ -184,7 +184,7 @@ def test_cfn_lint_rejects_a_broken_template(tmp_path):
 def test_the_dependency_audit_skips_with_its_reason_when_pypi_does_not_answer(monkeypatch, capsys):
     import importlib.util
 
-    from lakehouse.twin.net import free_port
+    from athena_twin.net import free_port
 
     spec = importlib.util.spec_from_file_location("audit", PROJECT_DIR / ".ci/dependency_audit.py")
     audit = importlib.util.module_from_spec(spec)

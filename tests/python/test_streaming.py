@@ -20,12 +20,12 @@ import boto3
 import pytest
 
 from datagen.clickstream import live_records
+from deployment.template import TEMPLATES_DIR, load
 from ingestion import stream_producer
 from ingestion.land import STREAM_PATH
 from lakecore.contract import DATASETS, STREAM_COLUMNS
 from lakecore.lake import Lake
 from lakehouse import stream_lambda
-from lakehouse.deploy.template import TEMPLATES_DIR, load
 
 
 def _read_stream(kinesis, name: str) -> list[dict]:

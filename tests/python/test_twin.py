@@ -3,7 +3,7 @@
 Every statement goes through boto3's Athena client, as dbt-athena sends it, and each
 test reads back what really happened (Glue tables, S3 objects, rows) instead of trusting
 the API's answer. The translations these tests exercise are the rows of
-`lakehouse.twin.bridge.TRANSLATIONS`; the README renders the same table.
+`athena_twin.bridge.TRANSLATIONS`; the README renders the same table.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from lakehouse.twin.bridge import TRANSLATIONS, translate
+from athena_twin.bridge import TRANSLATIONS, translate
 
 pytestmark = [pytest.mark.aws, pytest.mark.twin]
 HEADER = '-- /* {"app": "dbt", "dbt_version": "1.11", "node_id": "model.x.y"} */\n'
@@ -262,7 +262,7 @@ def test_glue_column_statistics_moto_lacks(moto_server):
 
 
 def test_the_readme_shows_the_same_translations():
-    from lakehouse.twin.bridge import markdown_table
+    from athena_twin.bridge import markdown_table
     from tests.python.conftest import PROJECT_DIR
 
     readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
@@ -276,8 +276,8 @@ def test_query_history_gives_bytes_scanned_per_dbt_model(aws, schema, twin, monk
     """ListQueryExecutions + BatchGetQueryExecution answer from the executions the twin
     ran, so `demo_aws.bytes_scanned_per_model` reads DataScannedInBytes per dbt node as
     it would from a real work group's history."""
+    from athena_twin import dummy_env
     from lakehouse.demo_aws import bytes_scanned_per_model
-    from lakehouse.twin import dummy_env
 
     header = HEADER.replace("model.x.y", "model.ecom_lakehouse.history_probe")
     done = run(
@@ -307,7 +307,7 @@ def test_query_history_gives_bytes_scanned_per_dbt_model(aws, schema, twin, monk
 def test_a_running_twin_is_attached_not_started(twin, monkeypatch):
     """With the environment `lakehouse twin` prints, twin() reuses that twin: nothing is
     started, and nothing is stopped when the caller is done."""
-    from lakehouse.twin import twin as start
+    from lakehouse.twin_lake import project_twin as start
 
     for key, value in twin.env().items():
         monkeypatch.setenv(key, value)
@@ -324,7 +324,7 @@ def test_a_status_request_waits_for_the_end_of_a_short_query(aws, schema):
     """GetQueryExecution on a running query is held until it ends (at most LONG_POLL
     seconds): one status request sees a sub-second query finished, where a client
     polling every 0.1 s would otherwise send a request per tenth of a second."""
-    from lakehouse.twin.athena_bridge import LONG_POLL
+    from athena_twin.athena_bridge import LONG_POLL
 
     athena = aws["athena"]
     started = athena.start_query_execution(

@@ -62,14 +62,16 @@ def test_a_trino_that_dies_at_start_shows_its_log_tail(tmp_path):
 
 
 def test_a_port_in_use_is_named(tmp_path):
-    from lakehouse.twin.trino import trino_server
+    from athena_twin.errors import TwinError
+    from athena_twin.trino import TrinoInstall, trino_server
 
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        busy_port = pytest.raises(PipelineError, match=rf"port {port} on 127.0.0.1 is in use")
-        with busy_port, trino_server("http://127.0.0.1:1", port, "us-east-1", tmp_path):
+        busy_port = pytest.raises(TwinError, match=rf"port {port} on 127.0.0.1 is in use")
+        install = TrinoInstall(tmp_path, tmp_path / "java", "476")
+        with busy_port, trino_server(install, "http://127.0.0.1:1", port, "us-east-1", tmp_path):
             pass
 
 
@@ -125,7 +127,7 @@ def test_a_query_sent_before_trinos_node_serves_its_catalog_is_sent_again(monkey
     raised by a cursor that fails as Trino's does."""
     from trino.exceptions import TrinoQueryError
 
-    from lakehouse.twin import athena_bridge
+    from athena_twin import athena_bridge
 
     monkeypatch.setattr(athena_bridge.time, "sleep", lambda _s: None)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from lakehouse.twin.athena_protocols import SERVED_PROTOCOLS
+from athena_twin.athena_protocols import SERVED_PROTOCOLS
 
 pytestmark = [pytest.mark.aws, pytest.mark.twin]
 API_VERSION = "2017-05-18"
@@ -232,7 +232,7 @@ def test_rest_json_paths_name_their_operation_and_input():
     over path, query string and body becomes the document JSON-RPC sends."""
     import botocore.session
 
-    from lakehouse.twin.athena_protocols import match_route, rest_input_as_json, rest_routes
+    from athena_twin.athena_protocols import match_route, rest_input_as_json, rest_routes
 
     model = botocore.session.get_session().get_service_model("athena")
     routes = rest_routes(model)

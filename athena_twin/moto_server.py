@@ -1,6 +1,6 @@
 """moto in server mode, with what the twin needs and moto does not model.
 
-    python -m lakehouse.twin.moto_server -H 127.0.0.1 -p PORT
+    python -m athena_twin.moto_server -H 127.0.0.1 -p PORT
 
 - Glue column statistics (Get/Update/DeleteColumnStatisticsFor{Table,Partition}): Trino's
   Hive connector calls them after every CREATE TABLE and INSERT, and moto 5.2 lacks them.
@@ -14,7 +14,7 @@
 - `athena_protocols`: Athena's REST-JSON paths (botocore from 1.44.14 on) answered by the
   same handlers as its JSON-RPC calls.
 - `moto_fixes`: where moto's CloudFormation, S3 policies, Step Functions or change sets
-  answer what AWS would not, for the deployment (`lakehouse.deploy.local`).
+  answer what AWS would not, for the deployment (`deployment.local`).
 
 Everything else is moto as installed (locked in requirements/dev.txt).
 """
@@ -32,7 +32,7 @@ from moto.athena.responses import AthenaResponse
 from moto.core.responses import ActionResult
 from moto.glue.responses import GlueResponse
 
-from lakehouse.twin import athena_protocols, moto_fixes
+from athena_twin import athena_protocols, moto_fixes
 
 _STATS: dict[tuple, dict[str, Any]] = {}
 _STATS_LOCK = threading.Lock()
@@ -115,7 +115,7 @@ def set_glue_parameters(
 
 def record_view_columns(account: str, region: str, schema: str, view: str) -> None:
     """Write a view's real columns to its Glue table, as Athena does."""
-    from lakehouse.twin.bridge import view_columns
+    from athena_twin.bridge import view_columns
 
     def columns(current: dict) -> None:
         found_columns = view_columns(current.get("ViewOriginalText", ""))
@@ -137,8 +137,8 @@ def _s3_keys(account: str, bucket: str, prefix: str) -> list[str]:
 
 def show_glue_to_trino() -> None:
     """Glue reads signed with Trino's key see tables as Trino expects them."""
-    from lakehouse.twin.bridge import as_trino_reads_it, is_projected, projected_partitions
-    from lakehouse.twin.trino import ACCESS_KEY
+    from athena_twin.bridge import as_trino_reads_it, is_projected, projected_partitions
+    from athena_twin.trino import ACCESS_KEY
 
     def from_trino(response: GlueResponse) -> bool:
         auth = response.headers.get("Authorization", "") if response.headers else ""
@@ -209,15 +209,13 @@ def show_glue_to_trino() -> None:
     wrap_partitions("batch_get_partition")
 
 
-def watch_cached_zones(on_change) -> None:
+def watch_cached_zones(on_change, cached_prefixes: tuple[str, ...]) -> None:
     """Call `on_change` when an object of the raw or cleaned zone is written or deleted:
     Trino caches those zones' listings (trino.CACHED_LISTINGS), and only the project's
     own jobs (landing, the clean job) write there, never Trino."""
     from moto.s3.models import S3Backend
 
-    from lakecore import layout
-
-    zones = (f"/{layout.RAW}/", f"/{layout.CLEANED}/")
+    zones = tuple(f"/{prefix.strip('/')}/" for prefix in cached_prefixes)
 
     def cached(key: str) -> bool:
         return any(zone in f"/{key}" for zone in zones)
@@ -264,12 +262,12 @@ def result_location(workgroup_config: dict, requested: dict) -> str | None:
     return requested.get("OutputLocation") or own
 
 
-def run_athena_on_trino(trino_url: str) -> None:
-    from lakehouse.twin.athena_bridge import AthenaOnTrino
+def run_athena_on_trino(trino_url: str, cached_prefixes: tuple[str, ...] = ()) -> None:
+    from athena_twin.athena_bridge import AthenaOnTrino
 
     bridge = AthenaOnTrino(trino_url, set_glue_parameters, record_view_columns)
     show_glue_to_trino()
-    watch_cached_zones(bridge.listings_changed.set)
+    watch_cached_zones(bridge.listings_changed.set, cached_prefixes)
 
     def start_query_execution(self: AthenaResponse):
         workgroup = self._get_param("WorkGroup") or "primary"
@@ -404,6 +402,11 @@ def name_missing_apis() -> None:
     BaseResponse.call_action = answering
 
 
+# The S3 prefixes whose listings Trino caches (see watch_cached_zones), comma-separated:
+# set by athena_twin.moto_server() from its `cached_prefixes`.
+CACHED_PREFIXES_VARIABLE = "LAKEHOUSE_TWIN_CACHED_PREFIXES"
+
+
 def main(argv: list[str] | None = None) -> None:
     from moto.server import main as moto_main
 
@@ -413,7 +416,10 @@ def main(argv: list[str] | None = None) -> None:
     moto_fixes.apply()
     athena_protocols.serve_rest_json()
     if os.environ.get("LAKEHOUSE_TWIN_TRINO_URL"):
-        run_athena_on_trino(os.environ["LAKEHOUSE_TWIN_TRINO_URL"])
+        cached = os.environ.get(CACHED_PREFIXES_VARIABLE, "")
+        run_athena_on_trino(
+            os.environ["LAKEHOUSE_TWIN_TRINO_URL"], tuple(p for p in cached.split(",") if p)
+        )
     moto_main(argv if argv is not None else sys.argv[1:])
 
 

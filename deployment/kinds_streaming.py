@@ -1,9 +1,9 @@
 """Resource kinds of the clickstream stream: Kinesis, the generator Lambda and its
-dead-letter queue, Firehose (see `lakehouse.deploy.kind`)."""
+dead-letter queue, Firehose (see `deployment.kind`)."""
 
 from __future__ import annotations
 
-from lakehouse.deploy.kind import Clients, Kind
+from deployment.kind import Clients, Kind
 
 
 # ---- Streaming --------------------------------------------------------------------------

@@ -6,6 +6,9 @@
   API runs every statement on Trino (`athena_bridge.py`, translations in
   `bridge.py`), over the same Glue catalog and S3 buckets moto holds.
 
+The twin is the project's and any dbt-athena project's: it imports nothing of the
+project's other rooms; the caller brings its Trino (`trino.TrinoInstall`).
+
 Clients find it through `AWS_ENDPOINT_URL` (`Twin.env()`): boto3, dbt-athena and the CLI
 alike. Nothing here ever talks to a real AWS account. moto is a dev dependency.
 
@@ -22,12 +25,13 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from lakecore.errors import PipelineError
-from lakehouse.twin.net import die_with_parent, free_port, stop, wait_for_url
+from athena_twin.errors import TwinError
+from athena_twin.net import die_with_parent, free_port, stop, wait_for_url
+from athena_twin.trino import TrinoInstall
 
 REGION = "us-east-1"
 TRINO_URL_VARIABLE = "LAKEHOUSE_TWIN_TRINO_URL"
@@ -48,14 +52,19 @@ def dummy_env(endpoint: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def moto_server(
-    timeout: float = 30, port: int | None = None, trino_url: str | None = None
+    timeout: float = 30,
+    port: int | None = None,
+    trino_url: str | None = None,
+    cached_prefixes: tuple[str, ...] = (),
 ) -> Iterator[str]:
     """Start moto server on 127.0.0.1 (a free port unless given); yields its endpoint.
-    With `trino_url`, its Athena API runs queries on that Trino."""
+    With `trino_url`, its Athena API runs queries on that Trino, which caches the
+    listings of the tables under `cached_prefixes` (written by nothing but the caller's
+    own jobs through this moto, so the twin knows when to flush them)."""
     try:
         import moto.server  # noqa: F401
     except ImportError:
-        raise PipelineError(
+        raise TwinError(
             "moto is not installed: the local AWS twin runs on moto server; "
             "install the dev extras with `pip install -e '.[dev]'` (make does this)"
         ) from None
@@ -66,12 +75,13 @@ def moto_server(
     env["MOTO_PORT"] = str(port)
     if trino_url:
         env["LAKEHOUSE_TWIN_TRINO_URL"] = trino_url
+        env["LAKEHOUSE_TWIN_CACHED_PREFIXES"] = ",".join(cached_prefixes)
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
-                "lakehouse.twin.moto_server",
+                "athena_twin.moto_server",
                 "-H",
                 "127.0.0.1",
                 "-p",
@@ -86,7 +96,7 @@ def moto_server(
             if not wait_for_url(f"{url}/moto-api/", proc, timeout):
                 log.seek(0)
                 tail = log.read().decode(errors="replace").strip().splitlines()[-3:]
-                raise PipelineError(f"moto server did not start on {url}: {' | '.join(tail)}")
+                raise TwinError(f"moto server did not start on {url}: {' | '.join(tail)}")
             yield url
         finally:
             stop(proc, grace=10)
@@ -116,7 +126,7 @@ def running_twin() -> Twin | None:
         urllib.request.urlopen(f"{moto}/moto-api/", timeout=5).read()  # nosec B310 # https to Maven Central or http to the twin on loopback, built here
         info = json.loads(urllib.request.urlopen(f"{trino}/v1/info", timeout=5).read())  # nosec B310 # https to Maven Central or http to the twin on loopback, built here
     except (OSError, ValueError):
-        raise PipelineError(
+        raise TwinError(
             f"{TRINO_URL_VARIABLE} and AWS_ENDPOINT_URL name a twin ({trino}, {moto}) that "
             "does not answer: start it with `make twin`, or unset both to start a new one"
         ) from None
@@ -124,11 +134,12 @@ def running_twin() -> Twin | None:
 
 
 @contextlib.contextmanager
-def twin(workdir: Path | None = None) -> Iterator[Twin]:
-    """moto with Athena on Trino; both stopped on exit. `workdir` keeps Trino's
+def twin(engine: Callable[[], TrinoInstall], workdir: Path | None = None) -> Iterator[Twin]:
+    """moto with Athena on Trino; both stopped on exit. `engine` gives the Trino to run
+    (called only when a twin starts: it may download one). `workdir` keeps Trino's
     configuration and log (a temporary folder by default). A running twin named by the
     environment is used as it is."""
-    from lakehouse.twin.trino import trino_server
+    from athena_twin.trino import trino_server
 
     attached = running_twin()
     if attached:
@@ -139,6 +150,9 @@ def twin(workdir: Path | None = None) -> Iterator[Twin]:
     with contextlib.ExitStack() as stack:
         if workdir is None:
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="twin-")))
-        moto = stack.enter_context(moto_server(trino_url=trino_url))
-        trino = stack.enter_context(trino_server(moto, trino_port, REGION, workdir))
+        install = engine()
+        moto = stack.enter_context(
+            moto_server(trino_url=trino_url, cached_prefixes=install.cached_prefixes)
+        )
+        trino = stack.enter_context(trino_server(install, moto, trino_port, REGION, workdir))
         yield Twin(moto, trino.url, trino.version, trino.start_seconds)

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from lakehouse import PROJECT_DIR
+from lakecore import PROJECT_DIR
 
 TEMPLATES_DIR = PROJECT_DIR / "infra" / "cloudformation"
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from deployment import resources
+from deployment.artifacts import upload_artifacts
+from deployment.template import STACKS, Resolver, Stack, load, stack_parameters
 from lakecore.errors import PipelineError
-from lakehouse.deploy import resources
-from lakehouse.deploy.artifacts import upload_artifacts
-from lakehouse.deploy.template import STACKS, Resolver, Stack, load, stack_parameters
 
 # Parameters the local deployment sets (under any given ones): the state machine polls
 # its jobs every second instead of every minute; a placeholder repository for the OIDC
@@ -107,7 +107,7 @@ class _StackDeployment:
         if attribute != "Arn" or kind.arn is None:
             raise PipelineError(
                 f"{self.stack.template.name}: {logical}.{attribute} is not modelled by the "
-                "local deployment (add it to lakehouse/deploy/kinds_*.py)"
+                "local deployment (add it to deployment/kinds_*.py)"
             )
         return kind.arn(self.clients, self._ref(logical))
 
@@ -243,8 +243,7 @@ def deploy_all(
     machine once."""
     if gaps := unhandled_types():
         raise PipelineError(
-            f"resource types nothing deploys on moto: {gaps}; "
-            "add them to lakehouse/deploy/resources.py"
+            f"resource types nothing deploys on moto: {gaps}; add them to deployment/resources.py"
         )
     given = {part: {**LOCAL_PARAMETERS.get(part, {}), **(extra or {}).get(part, {})}
              for part in {s.part for s in STACKS}}  # fmt: skip
@@ -275,7 +274,7 @@ def moto_clients() -> Iterator[tuple[resources.Clients, str]]:
     """A moto server for the deployment and a client factory pointed at it."""
     import boto3
 
-    from lakehouse.twin import REGION, dummy_env, moto_server
+    from athena_twin import REGION, dummy_env, moto_server
 
     with moto_server() as endpoint:
         env = dummy_env(endpoint)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from lakehouse.deploy.aws import StackResult
-from lakehouse.deploy.local import LocalDeployment
+from deployment.aws import StackResult
+from deployment.local import LocalDeployment
 from lakehouse.display import console
 
 

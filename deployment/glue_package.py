@@ -22,7 +22,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from lakehouse import PROJECT_DIR
+from lakecore import PROJECT_DIR
 
 PACKAGE = "glue_etl"
 PACKAGES = (PACKAGE, "lakecore")  # glue_etl imports only itself and the shared base

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from lakehouse import PROJECT_DIR
+from lakecore import PROJECT_DIR
 
 
 def git_version() -> str:
@@ -25,7 +25,7 @@ def git_version() -> str:
 
 def upload_artifacts(clients: Any, bucket: str, version: str, out: Path) -> list[str]:
     """Build every artefact into `out`, upload each; returns the keys written."""
-    from lakehouse.glue_package import build, build_lambda, build_source
+    from deployment.glue_package import build, build_lambda, build_source
 
     archive, script = build(out / "glue")
     files = {

