@@ -15,7 +15,7 @@ TEST_WORKERS ?= 2
 # `make faults`: SIGKILL trials over ingest, clean and transform (plus the other faults).
 TRIALS ?= 21
 .DEFAULT_GOAL := help
-.PHONY: help demo demo-aws deploy-local twin test test-aws lint format unit docs dashboard bench bench-aws faults clean check-python glue-package browser pr-check lock test-latest
+.PHONY: help demo demo-aws deploy-local twin test test-aws lint format unit docs docs-site site dashboard bench bench-aws faults clean check-python glue-package browser pr-check lock test-latest
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -146,6 +146,13 @@ test-latest: | $(BIN)/python ## the twin, deploy and streaming tests on the newe
 
 docs: $(VENV)/.installed ## generate and serve the dbt docs site on http://127.0.0.1:8080 (PORT=)
 	$(BIN)/lakehouse --lake $(LAKE) docs --serve --port $(PORT)
+
+docs-site: $(VENV)/.installed-dev ## serve the documentation site (docs/, MkDocs) on http://127.0.0.1:8000
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+SITE_DIR ?= target/site
+site: $(VENV)/.installed-dev ## build the documentation site into $(SITE_DIR), --strict (the docs workflow publishes it)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(SITE_DIR)
 
 dashboard: $(VENV)/.installed ## write target/dashboard.html from the marts (after make demo)
 	$(BIN)/lakehouse --lake $(LAKE) dashboard --out target/dashboard.html

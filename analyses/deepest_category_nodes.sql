@@ -4,7 +4,7 @@ with
 
 categories as (
 
-    select * from {{ ref('dim_retailrocket_categories') }}
+    select * from {{ ref('dim_retailrocket_category') }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 items as (
 
-    select * from {{ ref('dim_retailrocket_items') }}
+    select * from {{ ref('dim_retailrocket_item') }}
 
 ),
 

@@ -386,7 +386,7 @@ def projected_partitions(
 
 
 def markdown_table() -> str:
-    """TRANSLATIONS as the Markdown table the README shows (a test keeps them equal)."""
+    """TRANSLATIONS as the Markdown table docs/twin.md shows (a test keeps them equal)."""
     lines = ["| difference | Athena (what dbt-athena sends or reads) | on the twin | why |",
              "|---|---|---|---|"]  # fmt: skip
     for t in TRANSLATIONS:

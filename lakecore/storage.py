@@ -252,10 +252,3 @@ def copy_prefix(source: Store, dest: Store, prefix: str) -> int:
             dest.put_file(local, key)
             local.unlink()
     return len(keys)
-
-
-def open_store(root: str) -> Store:
-    """A store for a lake root: `s3://bucket/prefix` or a local folder."""
-    if root.startswith("s3://"):
-        return S3Store(root)
-    return LocalStore(root)

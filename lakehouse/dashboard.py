@@ -28,18 +28,18 @@ from lakehouse.dbt_runner import default_target_path
 # One query per chart, on the analytics marts only: the dashboard shows what the marts
 # say and computes nothing of its own beyond picking rows. `{model}` is the relation.
 QUERIES: dict[str, str] = {
+    # The semantic layer's metrics, computed once by the mart (macros/marts/metrics.sql).
     "kpis": """
         select
-            sum(order_count) as orders,
-            sum(revenue_brl) as revenue_brl,
-            sum(revenue_brl) / nullif(sum(order_count), 0) as average_order_value_brl,
-            sum(session_count) as sessions,
-            sum(converted_session_count) / nullif(sum(session_count), 0) as conversion_rate,
-            sum(late_delivery_rate * delivered_order_count)
-                / nullif(sum(delivered_order_count), 0) as late_delivery_rate,
-            min(date_day) as first_day,
-            max(date_day) as last_day
-        from {sales_daily_kpis}
+            order_count as orders,
+            revenue_brl,
+            average_order_value_brl,
+            session_count as sessions,
+            conversion_rate,
+            late_delivery_rate,
+            first_day,
+            last_day
+        from {sales_kpi_totals}
     """,
     "funnel": """
         select
@@ -135,7 +135,7 @@ QUERIES: dict[str, str] = {
     """,
 }
 MARTS = (
-    "sales_daily_kpis",
+    "sales_kpi_totals",
     "web_funnel_daily",
     "sales_category_performance",
     "sales_hourly_by_category",

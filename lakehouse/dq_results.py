@@ -11,7 +11,7 @@ each build before it is published: the dashboard's data-quality section reads it
 dbt docs describe it (source `lakehouse_quality.dq_results`). A failed build is recorded
 in the lake at once and reaches the table with the next published build.
 
-The policy column says how a test is judged (README, "Severity policy"): `invariant`
+The policy column says how a test is judged (docs/star-schema.md, "Severity policy"): `invariant`
 tests (keys, row accounting, referential integrity) fail the build; `tolerance` tests
 (tagged `tolerance`) warn past their first threshold, and fail only past a breakage one.
 """

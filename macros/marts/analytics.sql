@@ -52,3 +52,22 @@
             as {{ count_column }}{{ "," if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
+
+{#- A Pareto mart's rows: each product of `ranked` (revenue_contribution's output) with
+    its category from `products`, its class and rank, the `measures` columns, and its
+    revenue shares. -#}
+{% macro pareto_products(ranked, products, category_column, measures) -%}
+    select
+        {{ ranked }}.product_id,
+        {{ products }}.{{ category_column }},
+        {{ ranked }}.pareto_class,
+        {{ ranked }}.revenue_rank,
+        {%- for measure in measures %}
+        {{ ranked }}.{{ measure }},
+        {%- endfor %}
+        {{ ranked }}.revenue_share,
+        {{ ranked }}.cumulative_revenue_share
+    from {{ ranked }}
+    left join {{ products }}
+        on {{ ranked }}.product_id = {{ products }}.product_id
+{%- endmacro %}

@@ -1,4 +1,4 @@
-{#- Reconciliation, tolerance class (see the severity policy in the README): what
+{#- Reconciliation, tolerance class (see the severity policy, docs/star-schema.md): what
     customers paid matches what they bought. Among orders with both items and payments,
     the payments equal items + freight within 5% or 1 BRL (interest on installments and
     vouchers move a few orders). It warns when more than 1% of those orders are off by

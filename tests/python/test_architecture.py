@@ -7,7 +7,10 @@
   twin (it deploys to the twin's moto); only `lakehouse` (orchestration) imports the
   others, and nothing imports `lakehouse`;
 - no import cycle between modules, counting the imports inside functions;
-- no source file outside the tests grows past 450 lines.
+- no source file outside the tests grows past 450 lines;
+- no function grows past 60 lines, except declarative tables (the CLI's argument
+  definitions: only calls and assignments, no branch or loop). The functions still
+  longer (issue 31's list, to be split) are named here, and the list only shrinks.
 """
 
 from __future__ import annotations
@@ -29,6 +32,25 @@ ALLOWED = {
     "lakehouse": {"lakecore", "athena_twin", "datagen", "ingestion", "glue_etl", "deployment"},
 }
 MAX_LINES = 450
+MAX_FUNCTION_LINES = 60
+# Long because they are declarative tables: checked to hold no branch or loop.
+DECLARATIVE = {"lakehouse.cli.build_parser"}
+# Still over 60 lines, to be split (issue 31). A function split leaves this list; none
+# joins it.
+TO_SPLIT = {
+    "bench.pipeline.main",
+    "lakehouse.pr_check.run",
+    "lakehouse.pr_check.report.render",
+    "deployment.aws.deploy_stack",
+    "ingestion.land.ingest",
+    "athena_twin.moto_server.run_athena_on_trino",
+    "athena_twin.moto_server.show_glue_to_trino",
+    "glue_etl.pipeline._run",
+    "glue_etl.pipeline.clean_entity",
+    "datagen.clickstream.events",
+    "lakehouse.demo_aws.run",
+    "lakehouse.pr_check.diff.diff_model",
+}
 
 
 def _modules() -> dict[str, Path]:
@@ -120,3 +142,29 @@ def test_no_source_file_is_too_long():
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert not long, long
+
+
+def _long_functions() -> dict[str, ast.FunctionDef]:
+    files = {**_modules(), **{f"bench.{p.stem}": p for p in (PROJECT_DIR / "bench").glob("*.py")}}
+    found = {}
+    for module, path in files.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            is_function = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            if is_function and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES:
+                found[f"{module}.{node.name}"] = node
+    return found
+
+
+def test_no_function_is_too_long():
+    long = _long_functions()
+    assert set(long) - DECLARATIVE - TO_SPLIT == set(), "over 60 lines"
+    assert set(long) >= TO_SPLIT, f"split already, leave TO_SPLIT: {TO_SPLIT - set(long)}"
+    for name in DECLARATIVE:
+        # Statements that decide or repeat; a loop over a literal list of names is a table.
+        branches = [
+            n
+            for n in ast.walk(long[name])
+            if isinstance(n, ast.If | ast.While | ast.Try)
+            or (isinstance(n, ast.For) and not isinstance(n.iter, ast.Tuple | ast.List))
+        ]
+        assert not branches, f"{name} is no longer a declarative table"

@@ -171,7 +171,7 @@ def test_sources_read_the_lake_layout(manifest, parse_lake):
     """DuckDB reads each cleaned table where the cleaning job writes it, and the run log
     where the job appends it (lakecore.layout), under the lake dbt runs on; the
     data-quality results are the warehouse table lakehouse.dq_results loads, and the
-    incremental windows the table macros/tests/rebuilt_rows.sql appends to."""
+    incremental windows the table macros/testing/rebuilt_rows.sql appends to."""
     audit_tables = {
         dq_results.relation(DEFAULT_SCHEMA),
         f"{DEFAULT_SCHEMA}_audit.incremental_windows",
@@ -243,3 +243,111 @@ def test_the_athena_schema_prefix_is_the_profiles():
 
     profile = (PROJECT_DIR / "profiles.example.yml").read_text()
     assert f"env_var('ATHENA_SCHEMA', '{publish.ATHENA_SCHEMA_DEFAULT}')" in profile
+
+
+def _ratio_metrics(manifest) -> set[str]:
+    return {m["name"] for m in manifest["metrics"].values() if m["type"] == "ratio"}
+
+
+def test_the_dashboard_computes_no_metric_the_semantic_layer_defines(manifest):
+    """One definition per metric: the semantic layer's ratio metrics (conversion rate,
+    late delivery rate, average order value) are computed by the macros of
+    macros/marts/metrics.sql in the marts, and the dashboard reads those columns. Its
+    queries divide nothing and name no ratio metric but as a plain column; additive
+    measures (revenue, counts) may be summed over a dimension."""
+    import sqlglot
+    from sqlglot import exp
+
+    from lakehouse.dashboard import QUERIES
+
+    ratios = _ratio_metrics(manifest)
+    assert ratios >= {"conversion_rate", "late_delivery_rate", "average_order_value"}
+    computed = []
+    for name, sql in QUERIES.items():
+        tree = sqlglot.parse_one(sql.format_map({k: k for k in _names(sql)}), read="duckdb")
+        for select in tree.find_all(exp.Select):
+            for projection in select.expressions:
+                inner = projection.this if isinstance(projection, exp.Alias) else projection
+                named = any(r in projection.alias_or_name for r in ratios)
+                if inner.find(exp.Div) or (named and not isinstance(inner, exp.Column)):
+                    computed.append(f"{name}: {projection.sql()}")
+    assert not computed, computed
+
+
+def _names(sql: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"\{(\w+)\}", sql))
+
+
+# Macros of macros/marts/metrics.sql that build a whole mart with the metric macros.
+COMPOSITE_MACROS = ("web_conversion_by", "delivery_performance")
+OTHER_DATASETS = ("retailrocket", "walmart")
+
+
+def test_the_marts_compute_each_ratio_metric_through_its_macro(manifest):
+    """Every mart column named after a ratio metric is the macro of that name. The
+    semantic layer is the Olist star's: the Retailrocket and Walmart marts (other
+    datasets, other definitions) are not its consumers."""
+    ratios = _ratio_metrics(manifest)
+    models = _models(manifest)
+    found, wrong = 0, []
+    for name, node in models.items():
+        if not node["path"].startswith("marts") or node["group"] in OTHER_DATASETS:
+            continue
+        raw = node["raw_code"]  # the model's own SQL: a macro it calls, by name
+        for column in node["columns"]:
+            metric = next((r for r in ratios if r in column), None)
+            if metric is None:
+                continue
+            found += 1
+            uses = f"{metric}(" in raw or any(f"{m}(" in raw for m in COMPOSITE_MACROS)
+            if not uses:
+                wrong.append(f"{name}.{column}")
+    assert not wrong, f"not through the metric's macro: {wrong}"
+    assert found >= 6
+
+
+def test_the_dashboard_exposure_lists_what_the_dashboard_reads(manifest):
+    from lakehouse.dashboard import MARTS, QUALITY_SOURCE
+
+    exposure = manifest["exposures"]["exposure.ecom_lakehouse.ecommerce_dashboard"]
+    read = set(exposure["depends_on"]["nodes"])
+    assert read == {f"model.ecom_lakehouse.{m}" for m in MARTS} | {QUALITY_SOURCE}
+
+
+def test_every_model_has_a_group_and_the_published_marts_are_public(manifest):
+    groups = {g["name"]: g for g in manifest["groups"].values()}
+    assert all(g["owner"].get("name") and g["owner"].get("email") for g in groups.values())
+    for name, node in _models(manifest).items():
+        assert node["group"] in groups, name
+        expected = "public" if node["path"].startswith("marts") else "protected"
+        assert node["access"] == expected, name
+    exposed = {
+        n.split(".")[-1]
+        for e in manifest["exposures"].values()
+        for n in e["depends_on"]["nodes"]
+        if n.startswith("model.")
+    }
+    assert all(_models(manifest)[m]["access"] == "public" for m in exposed)
+
+
+def test_dimensions_and_facts_follow_the_naming_rule(manifest):
+    """models/docs/overview.md: dim_[<dataset>_]<entity> with the entity singular,
+    fct_[<dataset>_]<events> in the plural; the dataset is the mart's folder unless it
+    is the Olist star (core)."""
+    wrong = []
+    for name, node in _models(manifest).items():
+        folder = node["path"].split("/")[1] if node["path"].startswith("marts/") else None
+        if folder is None or not name.startswith(("dim_", "fct_")):
+            continue
+        kind, _, rest = name.partition("_")
+        if folder in ("retailrocket", "walmart"):
+            if not rest.startswith(f"{folder}_"):
+                wrong.append(f"{name}: not named for its dataset {folder}")
+            rest = rest.removeprefix(f"{folder}_")
+        if kind == "dim" and rest.endswith("s") and not rest.endswith("history"):
+            wrong.append(f"{name}: a dimension's entity is singular")
+        if kind == "fct" and not rest.endswith("s"):
+            wrong.append(f"{name}: a fact is named for its events, plural")
+    assert not wrong, wrong

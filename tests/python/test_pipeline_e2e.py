@@ -486,10 +486,10 @@ def test_a_walmart_delivery_alone_builds_its_star(spark, tmp_path):
             return con.execute(sql).fetchone()
 
         sales = one("select count(*), sum(purchase_amount) from main_walmart.fct_walmart_sales")
-        customers = one("select count(*) from main_walmart.dim_walmart_customers")
-        products = one("select count(*) from main_walmart.dim_walmart_products")
+        customers = one("select count(*) from main_walmart.dim_walmart_customer")
+        products = one("select count(*) from main_walmart.dim_walmart_product")
         married = one(
-            "select is_married from main_walmart.dim_walmart_customers where user_id = 1000004"
+            "select is_married from main_walmart.dim_walmart_customer where user_id = 1000004"
         )
         customer_value = con.execute(
             "select user_id, lifetime_value, purchase_count, revenue_rank, pareto_class,"
@@ -584,7 +584,7 @@ def test_a_retailrocket_download_alone_builds_its_models(spark, tmp_path):
         )
         categories = rows(
             "select category_id, category_path, category_depth, root_category_id, is_leaf"
-            " from main_retailrocket.dim_retailrocket_categories"
+            " from main_retailrocket.dim_retailrocket_category"
         )
         daily = rows(
             "select event_date, visitor_count, item_view_count, add_to_cart_count,"
@@ -596,7 +596,7 @@ def test_a_retailrocket_download_alone_builds_its_models(spark, tmp_path):
         )
         items = rows(
             "select item_id, price, is_available, category_id, category_depth, version_count"
-            " from main_retailrocket.dim_retailrocket_items"
+            " from main_retailrocket.dim_retailrocket_item"
         )
     finally:
         con.close()

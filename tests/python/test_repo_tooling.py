@@ -200,8 +200,8 @@ def test_the_dependency_audit_skips_with_its_reason_when_pypi_does_not_answer(mo
 
 
 def test_the_bad_input_catalogue_points_at_tests_that_exist():
-    """docs/bad_inputs.md: at least 30 rows, each naming tests that are in the tree."""
-    text = (PROJECT_DIR / "docs" / "bad_inputs.md").read_text()
+    """docs/bad-inputs.md: at least 30 rows, each naming tests that are in the tree."""
+    text = (PROJECT_DIR / "docs" / "bad-inputs.md").read_text()
     rows = [line for line in text.splitlines() if re.match(r"\| \d+ \|", line)]
     assert len(rows) >= 30
     for row in rows:
@@ -271,3 +271,18 @@ def test_make_installs_only_from_the_lock():
         if ".venv-latest" in line:
             continue  # `make test-latest`: the newest releases, on purpose not the lock
         assert "--require-hashes" in line and "requirements/" in line, line
+
+
+def test_the_readme_is_short_and_points_into_the_docs_site():
+    """The README is what a newcomer reads first: at most 200 lines, the two commands at
+    the top, and a link to every page of the docs site's navigation (mkdocs.yml), each
+    of which exists. `make lint` builds the site itself with --strict."""
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 200
+    assert readme.index("make demo") < readme.index("make test") < 1200
+    nav = (PROJECT_DIR / "mkdocs.yml").read_text(encoding="utf-8")
+    pages = set(re.findall(r":\s+([a-z-]+\.md)$", nav, re.M)) - {"index.md"}
+    assert len(pages) >= 10
+    linked = set(re.findall(r"\]\(docs/([a-z-]+\.md)\)", readme))
+    assert linked == pages
+    assert all((PROJECT_DIR / "docs" / page).is_file() for page in pages)

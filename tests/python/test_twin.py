@@ -3,7 +3,7 @@
 Every statement goes through boto3's Athena client, as dbt-athena sends it, and each
 test reads back what really happened (Glue tables, S3 objects, rows) instead of trusting
 the API's answer. The translations these tests exercise are the rows of
-`athena_twin.bridge.TRANSLATIONS`; the README renders the same table.
+`athena_twin.bridge.TRANSLATIONS`; the docs site's twin page renders the same table.
 """
 
 from __future__ import annotations
@@ -261,11 +261,11 @@ def test_glue_column_statistics_moto_lacks(moto_server):
     )
 
 
-def test_the_readme_shows_the_same_translations():
+def test_the_docs_show_the_same_translations():
     from athena_twin.bridge import markdown_table
     from tests.python.conftest import PROJECT_DIR
 
-    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    readme = (PROJECT_DIR / "docs" / "twin.md").read_text(encoding="utf-8")
     block = readme.split("<!-- translations:start -->\n", 1)[1].split(
         "\n<!-- translations:end -->"
     )[0]

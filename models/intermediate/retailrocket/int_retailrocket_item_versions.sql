@@ -3,7 +3,7 @@
     rebuilt from the log rather than from snapshots taken at build time, so any build
     reproduces it. A version is valid from `valid_from` (inclusive) until `valid_to`
     (exclusive); the current one has no `valid_to`. The one place item versions are
-    computed: dim_product_history (the Olist products), dim_retailrocket_items (the
+    computed: dim_product_history (the Olist products), dim_retailrocket_item (the
     current version) and fct_retailrocket_events (the version at each event) read them. -#}
 with
 

@@ -43,7 +43,7 @@ final as (
         ) }} as frequency_segment,
         order_count,
         lifetime_revenue_brl,
-        {{ safe_ratio('lifetime_revenue_brl', 'order_count') }} as average_order_value_brl,
+        {{ average_order_value('lifetime_revenue_brl', 'order_count') }} as average_order_value_brl,
         average_review_score,
         {{ dbt.datediff('first_order_date', 'last_order_date', 'day') }}
             as tenure_days,

@@ -139,7 +139,7 @@ final as (
         favorite_category.category_name_english as favorite_category_name,
         purchasing.order_count,
         purchasing.revenue_brl,
-        {{ safe_ratio('purchasing.revenue_brl', 'purchasing.order_count') }}
+        {{ average_order_value('purchasing.revenue_brl', 'purchasing.order_count') }}
             as average_order_value_brl,
         {{ dbt.datediff('purchasing.last_order_date', cutoff, 'day') }}
             as recency_days,
@@ -148,11 +148,11 @@ final as (
         coalesce(reviewing.review_count, 0) as review_count,
         reviewing.average_review_score,
         purchasing.delivered_order_count,
-        {{ safe_ratio('purchasing.late_order_count', 'purchasing.delivered_order_count') }}
+        {{ late_delivery_rate('purchasing.late_order_count', 'purchasing.delivered_order_count') }}
             as late_delivery_share,
         purchasing.average_delivery_days,
         coalesce(browsing.session_count, 0) as session_count,
-        {{ safe_ratio('browsing.converted_session_count', 'browsing.session_count') }}
+        {{ conversion_rate('browsing.converted_session_count', 'browsing.session_count') }}
             as session_conversion_rate,
         coalesce(browsing.cart_abandoned_count, 0) as cart_abandoned_count,
         cast(favorite_category.category_spend_share as double) as favorite_category_spend_share,

@@ -43,7 +43,7 @@ final as (
         coalesce(per_state.order_count, 0) as order_count,
         coalesce(per_state.buyer_count, 0) as buyer_count,
         cast(coalesce(per_state.revenue_brl, 0) as decimal(18, 2)) as revenue_brl,
-        {{ safe_ratio('per_state.revenue_brl', 'per_state.order_count') }}
+        {{ average_order_value('per_state.revenue_brl', 'per_state.order_count') }}
             as average_order_value_brl,
         coalesce(
             {{ safe_ratio('per_state.revenue_brl', 'sum(per_state.revenue_brl) over ()') }}, 0

@@ -45,7 +45,7 @@ per_category as (
         count(distinct order_id) as order_count,
         cast(sum(revenue_brl) as decimal(18, 2)) as revenue_brl,
         avg(review_score) as average_review_score,
-        {{ safe_ratio(
+        {{ late_delivery_rate(
             'sum(case when is_late then 1 else 0 end)',
             'sum(case when is_late is not null then 1 else 0 end)'
         ) }} as late_delivery_rate
@@ -61,7 +61,7 @@ final as (
         units_sold,
         order_count,
         revenue_brl,
-        {{ safe_ratio('revenue_brl', 'order_count') }} as average_order_value_brl,
+        {{ average_order_value('revenue_brl', 'order_count') }} as average_order_value_brl,
         {{ safe_ratio('revenue_brl', 'sum(revenue_brl) over ()') }} as revenue_share,
         average_review_score,
         late_delivery_rate

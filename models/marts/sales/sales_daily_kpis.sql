@@ -70,15 +70,16 @@ final as (
         dates.date_day,
         coalesce(orders_per_day.order_count, 0) as order_count,
         cast(coalesce(orders_per_day.revenue_brl, 0) as decimal(18, 2)) as revenue_brl,
-        {{ safe_ratio('orders_per_day.revenue_brl', 'orders_per_day.order_count') }}
+        {{ average_order_value('orders_per_day.revenue_brl', 'orders_per_day.order_count') }}
             as average_order_value_brl,
         coalesce(sessions_per_day.session_count, 0) as session_count,
         coalesce(sessions_per_day.converted_session_count, 0) as converted_session_count,
-        {{ safe_ratio(
+        {{ conversion_rate(
             'sessions_per_day.converted_session_count', 'sessions_per_day.session_count'
         ) }} as conversion_rate,
         coalesce(deliveries_per_day.delivered_order_count, 0) as delivered_order_count,
-        {{ safe_ratio(
+        coalesce(deliveries_per_day.late_order_count, 0) as late_order_count,
+        {{ late_delivery_rate(
             'deliveries_per_day.late_order_count', 'deliveries_per_day.delivered_order_count'
         ) }} as late_delivery_rate
     from dates

@@ -34,18 +34,9 @@ ranked as (
 
 final as (
 
-    select
-        ranked.product_id,
-        products.category_name_english,
-        ranked.pareto_class,
-        ranked.revenue_rank,
-        ranked.units_sold,
-        ranked.revenue_brl,
-        ranked.revenue_share,
-        ranked.cumulative_revenue_share
-    from ranked
-    left join products
-        on ranked.product_id = products.product_id
+    {{ pareto_products(
+        'ranked', 'products', 'category_name_english', ['units_sold', 'revenue_brl']
+    ) }}
 
 )
 

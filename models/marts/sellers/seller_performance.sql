@@ -29,7 +29,7 @@ per_seller as (
         cast(sum(order_items.revenue_brl) as decimal(18, 2))
             as revenue_brl,
         avg(orders.review_score) as average_review_score,
-        {{ safe_ratio(
+        {{ late_delivery_rate(
             'sum(case when orders.is_late then 1 else 0 end)',
             'sum(case when orders.is_late is not null then 1 else 0 end)'
         ) }} as late_delivery_rate,
@@ -51,7 +51,7 @@ final as (
         per_seller.units_sold,
         per_seller.order_count,
         per_seller.revenue_brl,
-        {{ safe_ratio('per_seller.revenue_brl', 'per_seller.order_count') }}
+        {{ average_order_value('per_seller.revenue_brl', 'per_seller.order_count') }}
             as average_order_value_brl,
         per_seller.average_review_score,
         per_seller.late_delivery_rate,

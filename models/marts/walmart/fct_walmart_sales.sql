@@ -1,5 +1,5 @@
 {#- Grain: one row per Walmart purchase (a customer and a product), with its amount and
-    the product's category; the customer's demographics are in dim_walmart_customers. -#}
+    the product's category; the customer's demographics are in dim_walmart_customer. -#}
 with
 
 sales as (

@@ -13,7 +13,7 @@ sales as (
 
 customers as (
 
-    select * from {{ ref('dim_walmart_customers') }}
+    select * from {{ ref('dim_walmart_customer') }}
 
 ),
 

@@ -11,7 +11,7 @@ sales as (
 
 products as (
 
-    select * from {{ ref('dim_walmart_products') }}
+    select * from {{ ref('dim_walmart_product') }}
 
 ),
 
@@ -34,18 +34,7 @@ ranked as (
 
 final as (
 
-    select
-        ranked.product_id,
-        products.product_category_code,
-        ranked.pareto_class,
-        ranked.revenue_rank,
-        ranked.buyer_count,
-        ranked.revenue,
-        ranked.revenue_share,
-        ranked.cumulative_revenue_share
-    from ranked
-    left join products
-        on ranked.product_id = products.product_id
+    {{ pareto_products('ranked', 'products', 'product_category_code', ['buyer_count', 'revenue']) }}
 
 )
 

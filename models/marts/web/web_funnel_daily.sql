@@ -43,7 +43,7 @@ final as (
         {{ safe_ratio('add_to_cart_count', 'product_view_count') }} as product_view_to_cart_rate,
         {{ safe_ratio('checkout_count', 'add_to_cart_count') }} as cart_to_checkout_rate,
         {{ safe_ratio('purchase_count', 'checkout_count') }} as checkout_to_purchase_rate,
-        {{ safe_ratio('purchase_count', 'session_count') }} as session_conversion_rate,
+        {{ conversion_rate('purchase_count', 'session_count') }} as session_conversion_rate,
         session_date
     from reached
 

@@ -1,4 +1,4 @@
-{#- Generic test, tolerance class (see the severity policy in the README): the share of
+{#- Generic test, tolerance class (see the severity policy, docs/star-schema.md): the share of
     a foreign key's non-null values that point to the dimension's unknown member.
     Above `max_share` it warns (some keys had no match: recorded, the build goes on);
     above `error_share` it fails (a broken join sends every row there). It returns one

@@ -18,7 +18,7 @@ versions as (
 
 categories as (
 
-    select * from {{ ref('dim_retailrocket_categories') }}
+    select * from {{ ref('dim_retailrocket_category') }}
 
 ),
 
