@@ -60,15 +60,22 @@ def _run_once_a_node_serves_the_catalog(cursor, sql: str) -> list:
     node but not yet the catalogs the node serves (nodes announce them on a refresh),
     and a scan fails with NO_NODES_AVAILABLE before anything ran. Athena has no such
     moment, so the twin sends the query again until the node is ready."""
-    deadline = time.time() + NODE_WAIT
-    while True:
-        try:
+    from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_fixed
+
+    def node_not_ready(exc: BaseException) -> bool:
+        return getattr(exc, "error_name", None) == "NO_NODES_AVAILABLE"
+
+    retrying = Retrying(
+        stop=stop_after_delay(NODE_WAIT),
+        wait=wait_fixed(0.5),
+        retry=retry_if_exception(node_not_ready),
+        reraise=True,  # after NODE_WAIT, Trino's own error
+    )
+    for attempt in retrying:
+        with attempt:
             cursor.execute(sql)
             return cursor.fetchall()
-        except Exception as exc:
-            if getattr(exc, "error_name", None) != "NO_NODES_AVAILABLE" or time.time() > deadline:
-                raise
-            time.sleep(0.5)
+    raise AssertionError("unreachable: tenacity returns or raises")  # pragma: no cover
 
 
 def athena_type(trino_type: str) -> tuple[str, int, int]:

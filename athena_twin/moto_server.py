@@ -29,10 +29,9 @@ import threading
 from typing import Any
 
 from moto.athena.responses import AthenaResponse
-from moto.core.responses import ActionResult
 from moto.glue.responses import GlueResponse
 
-from athena_twin import athena_protocols, moto_fixes
+from athena_twin import athena_protocols, glue_for_trino, moto_fixes
 
 _STATS: dict[tuple, dict[str, Any]] = {}
 _STATS_LOCK = threading.Lock()
@@ -127,88 +126,6 @@ def record_view_columns(account: str, region: str, schema: str, view: str) -> No
     _update_glue_table(_glue_table(account, region, schema, view), columns)
 
 
-def _s3_keys(account: str, bucket: str, prefix: str) -> list[str]:
-    """Object keys under a prefix, straight from moto's S3 (no HTTP round trip)."""
-    from moto.s3.models import s3_backends
-
-    found = s3_backends[account]["aws"].get_bucket(bucket)
-    return [k for k in list(found.keys.keys()) if k.startswith(prefix)]
-
-
-def show_glue_to_trino() -> None:
-    """Glue reads signed with Trino's key see tables as Trino expects them."""
-    from athena_twin.bridge import as_trino_reads_it, is_projected, projected_partitions
-    from athena_twin.trino import ACCESS_KEY
-
-    def from_trino(response: GlueResponse) -> bool:
-        auth = response.headers.get("Authorization", "") if response.headers else ""
-        return f"Credential={ACCESS_KEY}/" in auth
-
-    def wrap(name: str, key: str) -> None:
-        original = getattr(GlueResponse, name)
-
-        def handler(self: GlueResponse):
-            body = original(self)
-            if not from_trino(self):
-                return body
-            # moto answers with an ActionResult (serialized later) or a JSON string.
-            data = dict(body.result) if isinstance(body, ActionResult) else json.loads(body)
-            if isinstance(data.get(key), list):
-                data[key] = [as_trino_reads_it(t) for t in data[key]]
-            elif isinstance(data.get(key), dict):
-                data[key] = as_trino_reads_it(data[key])
-            return ActionResult(data) if isinstance(body, ActionResult) else json.dumps(data)
-
-        setattr(GlueResponse, name, handler)
-
-    wrap("get_table", "Table")
-    wrap("get_tables", "TableList")
-
-    def partitions_of(response: GlueResponse) -> tuple[dict, list[dict]] | None:
-        """A projected table's partitions that hold data, as Glue partitions."""
-        from moto.glue.models import glue_backends
-
-        backend = glue_backends[response.current_account][response.region]
-        # _get_param, not moto 5.2.5's `parameters` (gone in 5.2.6): the JSON input either way.
-        database, name = response._get_param("DatabaseName"), response._get_param("TableName")
-        table = backend.get_table(database, name).as_dict()
-        if not is_projected(table):
-            return None
-        descriptor = table.get("StorageDescriptor") or {}
-        location = descriptor.get("Location", "")
-        bucket, _, prefix = location[len("s3://") :].partition("/")
-        prefix = prefix.rstrip("/") + "/" if prefix else ""
-        keys = [k[len(prefix) :] for k in _s3_keys(response.current_account, bucket, prefix)]
-        return table, [
-            {
-                "DatabaseName": table["DatabaseName"],
-                "TableName": table["Name"],
-                "Values": values,
-                "StorageDescriptor": {**descriptor, "Location": path},
-                "Parameters": {},
-            }
-            for values, path in projected_partitions(table, keys)
-        ]
-
-    def wrap_partitions(name: str) -> None:
-        original = getattr(GlueResponse, name)
-
-        def handler(self: GlueResponse):
-            found = partitions_of(self) if from_trino(self) else None
-            if found is None:
-                return original(self)
-            _, partitions = found
-            if name == "batch_get_partition":
-                wanted = [p["Values"] for p in self._get_param("PartitionsToGet") or []]
-                partitions = [p for p in partitions if p["Values"] in wanted]
-            return ActionResult({"Partitions": partitions})
-
-        setattr(GlueResponse, name, handler)
-
-    wrap_partitions("get_partitions")
-    wrap_partitions("batch_get_partition")
-
-
 def watch_cached_zones(on_change, cached_prefixes: tuple[str, ...]) -> None:
     """Call `on_change` when an object of the raw or cleaned zone is written or deleted:
     Trino caches those zones' listings (trino.CACHED_LISTINGS), and only the project's
@@ -263,11 +180,18 @@ def result_location(workgroup_config: dict, requested: dict) -> str | None:
 
 
 def run_athena_on_trino(trino_url: str, cached_prefixes: tuple[str, ...] = ()) -> None:
+    """moto's Athena query API answered by the bridge to Trino (athena_bridge.py)."""
     from athena_twin.athena_bridge import AthenaOnTrino
 
     bridge = AthenaOnTrino(trino_url, set_glue_parameters, record_view_columns)
-    show_glue_to_trino()
+    glue_for_trino.show_glue_to_trino()
     watch_cached_zones(bridge.listings_changed.set, cached_prefixes)
+    for name, handler in {**_query_handlers(bridge), **_history_handlers(bridge)}.items():
+        setattr(AthenaResponse, name, handler)
+
+
+def _query_handlers(bridge) -> dict:
+    """StartQueryExecution, GetQueryExecution and GetQueryResults on the bridge."""
 
     def start_query_execution(self: AthenaResponse):
         workgroup = self._get_param("WorkGroup") or "primary"
@@ -314,6 +238,16 @@ def run_athena_on_trino(trino_url: str, cached_prefixes: tuple[str, ...] = ()) -
         token, size = self._get_param("NextToken"), self._get_param("MaxResults")
         return json.dumps(bridge.results_dict(found, token, size))
 
+    return {
+        "start_query_execution": start_query_execution,
+        "get_query_execution": get_query_execution,
+        "get_query_results": get_query_results,
+    }
+
+
+def _history_handlers(bridge) -> dict:
+    """ListQueryExecutions, BatchGetQueryExecution and StopQueryExecution."""
+
     def list_query_executions(self: AthenaResponse):
         workgroup = self._get_param("WorkGroup") or "primary"
         page = bridge.list_ids(
@@ -336,12 +270,11 @@ def run_athena_on_trino(trino_url: str, cached_prefixes: tuple[str, ...] = ()) -
         bridge.stop(self._get_param("QueryExecutionId"))
         return "{}"
 
-    AthenaResponse.start_query_execution = start_query_execution
-    AthenaResponse.get_query_execution = get_query_execution
-    AthenaResponse.get_query_results = get_query_results
-    AthenaResponse.stop_query_execution = stop_query_execution
-    AthenaResponse.list_query_executions = list_query_executions
-    AthenaResponse.batch_get_query_execution = batch_get_query_execution
+    return {
+        "list_query_executions": list_query_executions,
+        "batch_get_query_execution": batch_get_query_execution,
+        "stop_query_execution": stop_query_execution,
+    }
 
 
 def speed_up_moto() -> None:

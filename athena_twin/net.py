@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import time
 import urllib.request
 
 
@@ -27,18 +26,25 @@ def wait_for_url(
     url: str, proc: subprocess.Popen, timeout: float, expect: bytes | None = None
 ) -> bool:
     """Poll until `url` answers (with `expect` in its body, if given); False if the server
-    process exits or time runs out."""
-    deadline = time.time() + timeout
-    while True:
+    process exits or time runs out (the caller names what did not start, with its log)."""
+    from tenacity import Retrying, retry_if_result, stop_after_delay, wait_fixed
+
+    def answers() -> bool | None:  # None: not yet; False: the process is gone
         try:
-            body = urllib.request.urlopen(url, timeout=2).read()  # nosec B310 # https to Maven Central or http to the twin on loopback, built here
+            body = urllib.request.urlopen(url, timeout=2).read()  # nosec B310 # http to the twin on loopback, built here
             if expect is None or expect in body:
                 return True
         except OSError:
             pass
-        if proc.poll() is not None or time.time() > deadline:
-            return False
-        time.sleep(0.2)
+        return False if proc.poll() is not None else None
+
+    retrying = Retrying(
+        stop=stop_after_delay(timeout),
+        wait=wait_fixed(0.2),
+        retry=retry_if_result(lambda answer: answer is None),
+        retry_error_callback=lambda _: False,
+    )
+    return bool(retrying(answers))
 
 
 def stop(proc: subprocess.Popen, grace: float) -> None:

@@ -114,22 +114,21 @@ def stack_state(clients: resources.Clients, name: str) -> str | None:
     return status
 
 
-def _wait(
-    what: str,
-    poll: Callable[[], str],
-    done: set[str],
-    failed: Callable[[str], bool],
-    timeout: float,
-    interval: float,
-) -> str:
-    started = time.monotonic()
-    while True:
-        status = poll()
-        if status in done or failed(status):
-            return status
-        if time.monotonic() - started > timeout:
-            raise PipelineError(f"{what}: still {status} after {timeout:.0f}s")
-        time.sleep(interval)
+def _wait(cfn: Any, waiter: str, what: str, timeout: float, interval: float, **kwargs: Any) -> None:
+    """CloudFormation's own waiter `waiter` (botocore's model of when a change set or a
+    stack is done), polling every `interval` seconds for at most `timeout`. A failure
+    state ends the wait quietly: the caller reads what happened and says it; running out
+    of time is one line naming `what`."""
+    from botocore.exceptions import WaiterError
+
+    attempts = max(1, int(timeout / interval))
+    try:
+        cfn.get_waiter(waiter).wait(
+            **kwargs, WaiterConfig={"Delay": interval, "MaxAttempts": attempts}
+        )
+    except WaiterError as exc:
+        if "Max attempts exceeded" in str(exc):
+            raise PipelineError(f"{what}: not done after {timeout:.0f}s") from None
 
 
 def _failure_reasons(clients: resources.Clients, name: str) -> str:
@@ -140,6 +139,53 @@ def _failure_reasons(clients: resources.Clients, name: str) -> str:
         if e.get("ResourceStatus", "").endswith("_FAILED")
     ]
     return "; ".join(failed[:3]) or "no reason given"
+
+
+def _change_set_request(
+    stack: Stack, name: str, values: dict[str, str], change_set: str, update: bool,
+    role_arn: str | None,
+) -> dict[str, Any]:  # fmt: skip
+    request: dict[str, Any] = {
+        "StackName": name,
+        "ChangeSetName": change_set,
+        "TemplateBody": stack.template.read_text(encoding="utf-8"),
+        "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in values.items()],
+        "Capabilities": ["CAPABILITY_NAMED_IAM"],
+        "ChangeSetType": "UPDATE" if update else "CREATE",
+        "Tags": [
+            {"Key": "project", "Value": values.get("NamePrefix", "")},
+            {"Key": "environment", "Value": values.get("Environment", "")},
+        ],
+    }
+    if role_arn:
+        request["RoleARN"] = role_arn
+    return request
+
+
+def _planned_changes(
+    cfn: Any, name: str, change_set: str, timeout: float, interval: float
+) -> list[dict[str, str]] | None:
+    """The change set's changes once CloudFormation has computed them; None when there
+    are none to make (the change set is deleted). A rejected change set is one line."""
+    ids = {"StackName": name, "ChangeSetName": change_set}
+    what = f"change set {change_set} of {name}"
+    _wait(cfn, "change_set_create_complete", what, timeout, interval, **ids)
+    described = cfn.describe_change_set(**ids)
+    if described["Status"] == "FAILED":
+        reason = described.get("StatusReason", "")
+        cfn.delete_change_set(**ids)
+        if any(text in reason for text in NO_CHANGES):
+            return None
+        raise PipelineError(f"stack {name}: CloudFormation rejected the change set: {reason}")
+    return [
+        {
+            "action": c["ResourceChange"]["Action"],
+            "logical": c["ResourceChange"]["LogicalResourceId"],
+            "type": c["ResourceChange"]["ResourceType"],
+            "replacement": str(c["ResourceChange"].get("Replacement", "")),
+        }
+        for c in described.get("Changes", [])
+    ]
 
 
 def deploy_stack(
@@ -153,82 +199,31 @@ def deploy_stack(
     timeout: float = 3600,
     interval: float = 5,
 ) -> StackResult:
-    """One stack through a change set; see the module's docstring."""
-    values = params  # complete: see template.stack_parameters
+    """One stack through a change set; see the module's docstring. `params` are complete
+    (template.stack_parameters)."""
     existing = stack_state(clients, name)
     cfn = clients("cloudformation")
     change_set = f"deploy-{version}-{int(time.time())}"[:128]
-    request: dict[str, Any] = {
-        "StackName": name,
-        "ChangeSetName": change_set,
-        "TemplateBody": stack.template.read_text(encoding="utf-8"),
-        "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in values.items()],
-        "Capabilities": ["CAPABILITY_NAMED_IAM"],
-        "ChangeSetType": "UPDATE" if existing else "CREATE",
-        "Tags": [
-            {"Key": "project", "Value": values.get("NamePrefix", "")},
-            {"Key": "environment", "Value": values.get("Environment", "")},
-        ],
-    }
-    if role_arn:
-        request["RoleARN"] = role_arn
+    request = _change_set_request(stack, name, params, change_set, bool(existing), role_arn)
     try:
         cfn.create_change_set(**request)
     except cfn.exceptions.ClientError as exc:
         if any(text in str(exc) for text in NO_CHANGES):  # some regions refuse it at once
             return StackResult(name, "no changes", outputs=_outputs(clients, name))
         raise
-
-    def describe() -> dict:
-        return cfn.describe_change_set(StackName=name, ChangeSetName=change_set)
-
-    status = _wait(
-        f"change set {change_set} of {name}",
-        lambda: describe()["Status"],
-        {"CREATE_COMPLETE"},
-        lambda s: s == "FAILED",
-        timeout,
-        interval,
-    )
-    described = describe()
-    if status == "FAILED":
-        reason = described.get("StatusReason", "")
-        cfn.delete_change_set(StackName=name, ChangeSetName=change_set)
-        if any(text in reason for text in NO_CHANGES):
-            return StackResult(name, "no changes", outputs=_outputs(clients, name))
-        raise PipelineError(f"stack {name}: CloudFormation rejected the change set: {reason}")
-    changes = [
-        {
-            "action": c["ResourceChange"]["Action"],
-            "logical": c["ResourceChange"]["LogicalResourceId"],
-            "type": c["ResourceChange"]["ResourceType"],
-            "replacement": str(c["ResourceChange"].get("Replacement", "")),
-        }
-        for c in described.get("Changes", [])
-    ]
+    changes = _planned_changes(cfn, name, change_set, timeout, interval)
+    if changes is None:
+        return StackResult(name, "no changes", outputs=_outputs(clients, name))
     if not execute:
         return StackResult(name, "planned", changes)
     cfn.execute_change_set(StackName=name, ChangeSetName=change_set)
-
-    def stack_status() -> str:
-        return cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
-
-    final = _wait(
-        f"stack {name}",
-        stack_status,
-        DONE_STATES,
-        lambda s: s.endswith(("FAILED", "ROLLBACK_COMPLETE")),
-        timeout,
-        interval,
-    )
+    waiter = "stack_update_complete" if existing else "stack_create_complete"
+    _wait(cfn, waiter, f"stack {name}", timeout, interval, StackName=name)
+    final = cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
     if final not in DONE_STATES:
         raise PipelineError(f"stack {name} ended in {final}: {_failure_reasons(clients, name)}")
-    return StackResult(
-        name,
-        "created" if not existing else "updated",
-        changes,
-        _outputs(clients, name),
-    )
+    status = "updated" if existing else "created"
+    return StackResult(name, status, changes, _outputs(clients, name))
 
 
 def _outputs(clients: resources.Clients, name: str) -> dict[str, str]:

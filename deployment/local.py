@@ -29,6 +29,7 @@ from deployment import resources
 from deployment.artifacts import upload_artifacts
 from deployment.template import STACKS, Resolver, Stack, load, stack_parameters
 from lakecore.errors import PipelineError
+from lakecore.waiting import wait_until
 
 # Parameters the local deployment sets (under any given ones): the state machine polls
 # its jobs every second instead of every minute; a placeholder repository for the OIDC
@@ -208,10 +209,13 @@ def run_state_machine(clients: resources.Clients, arn: str, timeout: float = 120
         name=f"deploy-local-{uuid.uuid4()}",
         input='{"trigger": "deploy-local"}',
     )
-    status = "RUNNING"
-    while status == "RUNNING" and time.monotonic() - started < timeout:
-        time.sleep(0.5)
-        status = sfn.describe_execution(executionArn=execution["executionArn"])["status"]
+    status = wait_until(
+        f"state machine execution {execution['executionArn']}",
+        lambda: sfn.describe_execution(executionArn=execution["executionArn"])["status"],
+        lambda status: status != "RUNNING",
+        timeout,
+        interval=0.5,
+    )
     events = sfn.get_execution_history(executionArn=execution["executionArn"])["events"]
     states = [
         e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e

@@ -4,7 +4,8 @@ The charts are Plotly figures (hover, zoom, pan, PNG export), and the page inlin
 plotly.js from the installed `plotly` package: the file opens from disk with no server
 and no network. Every chart marks its section `data-rendered="true"` once Plotly has
 drawn it, which the browser test checks. Text from the data is escaped: labels go to
-Plotly as JSON (which it escapes for HTML), cards and tables through `html.escape`.
+Plotly as JSON (which it escapes for HTML), tables through `html.escape`, and the page
+is the Jinja2 template dashboard.html.j2 with autoescaping (cards, period, stamp).
 
 Reads the local DuckDB warehouse that `lakehouse transform` builds; the marts' relation
 names come from dbt's manifest, so the page follows the project's schema settings.
@@ -12,9 +13,7 @@ names come from dbt's manifest, so the page follows the project's schema setting
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -214,6 +213,7 @@ def load_data(lake: Lake, project_dir: Path = PROJECT_DIR) -> dict[str, list[dic
 def render(data: dict[str, list[dict]], generated_at: datetime | None = None) -> str:
     """The dashboard page: the template with the cards and the charts filled in."""
     import plotly.io as pio
+    from markupsafe import Markup
     from plotly.offline import get_plotlyjs
 
     stamp = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
@@ -236,18 +236,29 @@ def render(data: dict[str, list[dict]], generated_at: datetime | None = None) ->
             post_script=mark_rendered,
         )
     kpis = (data.get("kpis") or [{}])[0]
-    values = {
-        "PLOTLYJS": get_plotlyjs(),
-        "GENERATED": html.escape(stamp),
-        "PERIOD": html.escape(_period(kpis)),
-        "KPIS": kpi_cards(kpis),
+    return _template().render(
+        plotlyjs=Markup(get_plotlyjs()),  # nosec B704 # plotly.js from the installed package, not data
+        generated=stamp,
+        period=_period(kpis),
+        kpis=kpi_cards(kpis),
+        # Plotly's own markup, or the tables dashboard_charts builds (data escaped there).
+        charts={name: Markup(body) for name, body in charts.items()},  # nosec B704 # Plotly's JSON-escaped figures; tables html.escape their cells
         # The numbers behind the charts, for whoever wants them (JSON, safe in a script).
-        "DATA": json.dumps(data, separators=(",", ":")).replace("</", "<\\/"),
-        **{f"CHART_{name.upper()}": body for name, body in charts.items()},
-    }
-    template = (Path(__file__).with_name("dashboard_template.html")).read_text(encoding="utf-8")
-    # One pass over the template: text inserted from the data is never scanned again.
-    return re.sub(r"__([A-Z_]+)__", lambda m: values[m.group(1)], template)
+        data=Markup(json.dumps(data, separators=(",", ":")).replace("</", "<\\/")),  # nosec B704 # JSON with "</" escaped: cannot close the script
+    )
+
+
+def _template():
+    """lakehouse/dashboard.html.j2; every value is HTML-escaped unless marked Markup."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).parent),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    return env.get_template("dashboard.html.j2")
 
 
 def _period(kpis: dict) -> str:

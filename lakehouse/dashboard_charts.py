@@ -248,7 +248,9 @@ def quality_checks(rows: list[dict]) -> str:
     return _table(head, cells, {5})
 
 
-def kpi_cards(k: dict) -> str:
+def kpi_cards(k: dict) -> list[tuple[str, str]]:
+    """The KPI cards: (label, value as shown), the template escapes both."""
+
     def fmt(value, kind: str) -> str:
         if value is None:
             return "-"
@@ -259,19 +261,14 @@ def kpi_cards(k: dict) -> str:
             "pct": f"{value:.1%}",
         }[kind]
 
-    cards = (
+    return [
         ("Orders", fmt(k.get("orders"), "int")),
         ("Revenue", fmt(k.get("revenue_brl"), "brl")),
         ("Avg order value", fmt(k.get("average_order_value_brl"), "brl2")),
         ("Sessions", fmt(k.get("sessions"), "int")),
         ("Conversion", fmt(k.get("conversion_rate"), "pct")),
         ("Late deliveries", fmt(k.get("late_delivery_rate"), "pct")),
-    )
-    return "".join(
-        f'<div class="kpi"><div class="label">{html.escape(label)}</div>'
-        f'<div class="value">{html.escape(value)}</div></div>'
-        for label, value in cards
-    )
+    ]
 
 
 FIGURES: dict[str, Callable[[list[dict]], go.Figure | str]] = {

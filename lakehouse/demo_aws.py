@@ -112,24 +112,27 @@ SHOWCASE = (
 )
 
 
-def athena_query(sql: str, output: str, poll: float = 0.1) -> tuple[int, int]:
+def athena_query(sql: str, output: str, poll: float = 0.1, timeout: float = 600) -> tuple[int, int]:
     """One statement through Athena's API, as a user's client sends it; returns (rows,
     DataScannedInBytes). A failed query is a PipelineError with Athena's reason."""
     import boto3
 
     from lakecore.errors import PipelineError
+    from lakecore.waiting import wait_until
 
     athena = boto3.client("athena")
     started = athena.start_query_execution(
         QueryString=sql, WorkGroup="primary", ResultConfiguration={"OutputLocation": output}
     )
     qid = started["QueryExecutionId"]
-    while True:
-        ex = athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]
-        state = ex["Status"]["State"]
-        if state in ("SUCCEEDED", "FAILED", "CANCELLED"):
-            break
-        time.sleep(poll)
+    ex = wait_until(
+        f"Athena query {qid}",
+        lambda: athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"],
+        lambda ex: ex["Status"]["State"] in ("SUCCEEDED", "FAILED", "CANCELLED"),
+        timeout,
+        poll,
+    )
+    state = ex["Status"]["State"]
     if state != "SUCCEEDED":
         raise PipelineError(f"Athena query {qid} {state}: {ex['Status'].get('StateChangeReason')}")
     pages = athena.get_paginator("get_query_results").paginate(QueryExecutionId=qid)
@@ -164,26 +167,7 @@ def run(generated: Path, workdir: Path, scale: float, seed: int) -> dict:
     report = RunReport()
     workdir.mkdir(parents=True, exist_ok=True)
     with _twin(report, workdir) as running, scoped_env(athena_env(running.env())):
-        empty_buckets()
-        lake = Lake.open(LAKE_ROOT)
-        report.timed("generate", lambda: stages.generate(generated, scale, seed))
-        report.timed("ingest to S3", lambda: stages.ingest(generated, lake))
-
-        report.timed("Glue catalog", lambda: register_catalog(lake))
-        report.timed("clean on S3 (Spark local, S3A)", lambda: stages.clean(lake, None))
-        athena = Dbt(lake, target="athena", target_path=workdir / "athena")
-        builds: dict[str, RunSummary] = {}
-        build_started: list[datetime] = []
-
-        def build_athena() -> str:
-            # Written to the schema set readers do not see, audited, then published as
-            # views (lakehouse/publish.py); the marts are compared through those views.
-            build_started.append(datetime.now(UTC))
-            builds["athena"] = stages.transform(athena)
-            return stages.built(builds["athena"]) + f", published ({published_colour(athena)})"
-
-        report.timed("dbt build (Athena on Trino)", build_athena)
-        report.timed("dbt docs generate (Athena)", lambda: stages.docs(athena))
+        athena, build, started = _build_on_athena(report, generated, workdir, scale, seed)
         raw_bytes = sum(p.stat().st_size for p in generated.rglob("*.csv"))
         showcase: dict[str, dict] = {}
 
@@ -193,32 +177,8 @@ def run(generated: Path, workdir: Path, scale: float, seed: int) -> dict:
             return f"{len(showcase)} queries, at most {top:.2%} of the raw CSV bytes scanned"
 
         report.timed("showcase queries (Athena)", run_showcase)
-
-        local = Lake.open(str(workdir / "lake"))
-        report.timed("cleaned zone S3 -> local", lambda: _download_cleaned(lake, local))
-        duck = Dbt(local, target="local", target_path=workdir / "duckdb")
-
-        def build_duckdb() -> str:
-            # The reference build must pass: a failure here is not a parity result.
-            return stages.built(stages.transform(duck))
-
-        report.timed("dbt build (DuckDB)", build_duckdb)
-
-        def compare_marts() -> str:
-            athena_marts = _marts(athena.manifest())
-            duck_marts = _marts(duck.manifest())
-            common = {m: athena_marts[m] for m in athena_marts if m in duck_marts}
-            trino_tables = dict(read_trino(running.trino, common))
-            duck_tables = dict(_read_duckdb(local.warehouse, {m: duck_marts[m] for m in common}))
-            results.extend(compare(m, duck_tables[m], trino_tables[m]) for m in sorted(common))
-            equal = sum(r.equal for r in results)
-            return f"{equal}/{len(results)} marts equal"
-
-        results: list[MartParity] = []
-        report.timed("parity: every mart, Athena vs DuckDB", compare_marts)
-        parity = _report(
-            running, builds["athena"], results, bytes_scanned_per_model(since=build_started[0])
-        )
+        results = _compare_with_duckdb(report, running, athena, workdir)
+        parity = _report(running, build, results, bytes_scanned_per_model(since=started))
         parity["raw_csv_bytes"] = raw_bytes
         parity["showcase_queries"] = showcase
         parity["stage_seconds"] = {st.name: round(st.seconds, 1) for st in report.stages}
@@ -226,6 +186,56 @@ def run(generated: Path, workdir: Path, scale: float, seed: int) -> dict:
     out.write_text(json.dumps(parity, indent=2) + "\n")
     _print(report, parity, out)
     return parity
+
+
+def _build_on_athena(
+    report: RunReport, generated: Path, workdir: Path, scale: float, seed: int
+) -> tuple[Dbt, RunSummary, datetime]:
+    """Generate, ingest to S3, register, clean on S3, build and document on Athena;
+    returns the Athena dbt, its build and when the build started."""
+    empty_buckets()
+    lake = Lake.open(LAKE_ROOT)
+    report.timed("generate", lambda: stages.generate(generated, scale, seed))
+    report.timed("ingest to S3", lambda: stages.ingest(generated, lake))
+    report.timed("Glue catalog", lambda: register_catalog(lake))
+    report.timed("clean on S3 (Spark local, S3A)", lambda: stages.clean(lake, None))
+    athena = Dbt(lake, target="athena", target_path=workdir / "athena")
+    builds: dict[str, RunSummary] = {}
+    started = datetime.now(UTC)
+
+    def build_athena() -> str:
+        # Written to the schema set readers do not see, audited, then published as
+        # views (lakehouse/publish.py); the marts are compared through those views.
+        builds["athena"] = stages.transform(athena)
+        return stages.built(builds["athena"]) + f", published ({published_colour(athena)})"
+
+    report.timed("dbt build (Athena on Trino)", build_athena)
+    report.timed("dbt docs generate (Athena)", lambda: stages.docs(athena))
+    return athena, builds["athena"], started
+
+
+def _compare_with_duckdb(report: RunReport, running, athena: Dbt, workdir: Path):
+    """The cleaned zone the job wrote to S3, built on DuckDB, and every mart of both
+    builds compared."""
+    local = Lake.open(str(workdir / "lake"))
+    report.timed("cleaned zone S3 -> local", lambda: _download_cleaned(athena.lake, local))
+    duck = Dbt(local, target="local", target_path=workdir / "duckdb")
+    # The reference build must pass: a failure here is not a parity result.
+    report.timed("dbt build (DuckDB)", lambda: stages.built(stages.transform(duck)))
+    results: list[MartParity] = []
+
+    def compare_marts() -> str:
+        athena_marts = _marts(athena.manifest())
+        duck_marts = _marts(duck.manifest())
+        common = {m: athena_marts[m] for m in athena_marts if m in duck_marts}
+        trino_tables = dict(read_trino(running.trino, common))
+        duck_tables = dict(_read_duckdb(local.warehouse, {m: duck_marts[m] for m in common}))
+        results.extend(compare(m, duck_tables[m], trino_tables[m]) for m in sorted(common))
+        equal = sum(r.equal for r in results)
+        return f"{equal}/{len(results)} marts equal"
+
+    report.timed("parity: every mart, Athena vs DuckDB", compare_marts)
+    return results
 
 
 def query_history(workgroup: str = "primary", since: datetime | None = None) -> list[dict]:

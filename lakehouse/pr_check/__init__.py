@@ -134,18 +134,7 @@ def _diffs(lake: Lake, manifest: dict, base: dict, selected: list[str], built: s
     return diffs
 
 
-def run(
-    project_dir: Path,
-    lake: Lake,
-    base_ref: str | None = None,
-    base_manifest: Path | None = None,
-    athena: bool = True,
-) -> Result:
-    """Run every check; returns the result (render() it for the report). Without
-    `athena`, the Athena step is reported as skipped."""
-    import duckdb
-
-    started = time.perf_counter()
+def _refuse_bad_arguments(lake: Lake, base_ref: str | None, base_manifest: Path | None) -> None:
     if not lake.is_local:
         raise PipelineError("the PR check builds on a local lake (DuckDB); pass --lake DIR")
     if not (Path(lake.root) / "cleaned").is_dir():
@@ -155,35 +144,58 @@ def run(
         )
     if bool(base_ref) == bool(base_manifest):
         raise PipelineError("pass exactly one of --base <git ref> or --base-manifest <path>")
+
+
+def _base_state(
+    project_dir: Path, lake: Lake, work: Path, base_ref: str | None, base_manifest: Path | None
+) -> tuple[Result, Path, Dbt | None]:
+    """1. The base: the result started, the state folder holding the base's manifest,
+    and the base's dbt when it comes from a git ref (None for a given manifest)."""
+    if base_manifest:
+        state = work / "state"
+        state.mkdir()
+        shutil.copyfile(base_manifest, state / "manifest.json")
+        return Result(base=f"manifest `{base_manifest}`"), state, None
+    sha = resolve_ref(project_dir, base_ref)
+    result = Result(base=f"`{base_ref}` ({sha[:10]})")
+    result.changed_files = changed_files(project_dir, sha)
+    base_dir = work / "base"
+    extract_tree(project_dir, sha, base_dir)
+    base_dbt = Dbt(lake, base_dir, schema=BASE_SCHEMA, target_path=base_dir / "target",
+                   profiles=profiles_dir(project_dir))  # fmt: skip
+    if not base_dbt.invoke(["parse"]).success:
+        raise PipelineError(f"the base {base_ref} does not parse: see the dbt output above")
+    return result, base_dbt.artefacts, base_dbt
+
+
+def _lint_files(project_dir: Path, modified_nodes: list[dict], changed: list[str]) -> list[str]:
+    files = sorted({n["original_file_path"] for n in modified_nodes})
+    files += [f for f in changed if f not in files]
+    return [f for f in files if lintable(f) and (project_dir / f).exists()]
+
+
+def run(
+    project_dir: Path,
+    lake: Lake,
+    base_ref: str | None = None,
+    base_manifest: Path | None = None,
+    athena: bool = True,
+) -> Result:
+    """Run every check; returns the result (render() it for the report). Without
+    `athena`, the Athena step is reported as skipped."""
+    started = time.perf_counter()
+    _refuse_bad_arguments(lake, base_ref, base_manifest)
     project_dir = project_dir.resolve()
     work = project_dir / "target" / "pr-check"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    profiles = profiles_dir(project_dir)
-
-    # 1. The base state.
-    base_dbt = None
-    if base_ref:
-        sha = resolve_ref(project_dir, base_ref)
-        result = Result(base=f"`{base_ref}` ({sha[:10]})")
-        result.changed_files = changed_files(project_dir, sha)
-        base_dir = work / "base"
-        extract_tree(project_dir, sha, base_dir)
-        base_dbt = Dbt(lake, base_dir, schema=BASE_SCHEMA, target_path=base_dir / "target",
-                       profiles=profiles)  # fmt: skip
-        if not base_dbt.invoke(["parse"]).success:
-            raise PipelineError(f"the base {base_ref} does not parse: see the dbt output above")
-        state = base_dbt.artefacts
-    else:
-        result = Result(base=f"manifest `{base_manifest}`")
-        state = work / "state"
-        state.mkdir()
-        shutil.copyfile(base_manifest, state / "manifest.json")
+    result, state, base_dbt = _base_state(project_dir, lake, work, base_ref, base_manifest)
     base = dbt_manifest.load(state / "manifest.json")
     base_models = dbt_manifest.models(base)
 
     # 2. What changed. A change that does not parse stops here, with the reason.
-    pr = Dbt(lake, project_dir, schema=PR_SCHEMA, target_path=work / "pr", profiles=profiles)
+    pr = Dbt(lake, project_dir, schema=PR_SCHEMA, target_path=work / "pr",
+             profiles=profiles_dir(project_dir))  # fmt: skip
     result.checks.append(_parses(pr))
     if not result.checks[-1].ok:
         result.seconds = time.perf_counter() - started
@@ -198,20 +210,14 @@ def run(
     pr_models = dbt_manifest.models(pr_manifest)
     result.removed = sorted(m for m in base_models if m not in pr_models)
 
-    # 3. Lint the changed SQL.
-    files = sorted({n["original_file_path"] for n in modified_nodes})
-    files += [f for f in result.changed_files if f not in files]
-    files = [f for f in files if lintable(f) and (project_dir / f).exists()]
-    lint = start_lint(project_dir, files)  # runs beside the builds
-
+    # 3. Lint the changed SQL, beside the builds.
+    lint = start_lint(project_dir, _lint_files(project_dir, modified_nodes, result.changed_files))
     build = None
     if modified_nodes:  # models, or only seeds or tests: build and test what changed
         if base_dbt is not None:
             ids = {n["unique_id"] for n in [*modified_nodes, *downstream_nodes]}
-            _build_base(
-                base_dbt, base_ref, base, set(selected) | deferred_parents(pr_manifest, ids)
-            )
-
+            parents = deferred_parents(pr_manifest, ids)
+            _build_base(base_dbt, base_ref, base, set(selected) | parents)
         # 4. Build and test the change, deferring unchanged parents to the base.
         drop_schemas(lake, PR_SCHEMA)
         build = summarize(
@@ -219,18 +225,22 @@ def run(
         )
         result.built = [n.name for n in build.of("model", "success")]
 
-    # 5. Athena.
+    # 5. Athena. 6 and 7: keys, docs and the data diff, on the warehouse the builds wrote.
     existing = [m for m in result.modified if m in pr_models]
     on_athena = athena_check(pr, existing, work, skip=not athena)
     result.checks += [lint(), *([build_check(build)] if build else []), on_athena]
-
-    # 6 and 7. Keys, docs and the data diff, on the warehouse the builds wrote.
     manifest = pr.manifest()
-    con = duckdb.connect(str(lake.warehouse))
-    try:
-        result.checks.append(docs_check(manifest, existing, con))
-    finally:
-        con.close()
+    result.checks.append(_docs(lake, manifest, existing))
     result.diffs = _diffs(lake, manifest, base, selected, set(result.built))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _docs(lake: Lake, manifest: dict, models: list[str]):
+    import duckdb
+
+    con = duckdb.connect(str(lake.warehouse))
+    try:
+        return docs_check(manifest, models, con)
+    finally:
+        con.close()

@@ -106,44 +106,7 @@ def diff_model(
     diff.columns_removed = [c for c in base_cols if c not in pr_cols]
     common = [c for c in pr_cols if c in base_cols]
     if key and all(k in common for k in key):
-        on = " and ".join(f"b.{quote(k)} = p.{quote(k)}" for k in key)
-        keys = ", ".join(quote(k) for k in key)
-        # Distinct keys, so a change that duplicates keys is not counted twice.
-        diff.keys_added = con.execute(
-            f"select count(*) from (select distinct {keys} from {pr_rel}) p "  # nosec B608 # identifiers quoted; relations from dbt's manifest, not user input
-            f"anti join {base_rel} b on {on}"
-        ).fetchone()[0]
-        diff.keys_removed = con.execute(
-            f"select count(*) from (select distinct {keys} from {base_rel}) b "  # nosec B608 # identifiers quoted; relations from dbt's manifest, not user input
-            f"anti join {pr_rel} p on {on}"
-        ).fetchone()[0]
-        values = [c for c in common if c not in key]
-        conds = {
-            c: _distinct(f"b.{quote(c)}", f"p.{quote(c)}", base_cols[c], pr_cols[c]) for c in values
-        }
-        if not conds:
-            diff.rows_changed = 0
-            return diff
-        counts = ", ".join(f"count(*) filter (where {cond})" for cond in conds.values())
-        row_changed = " or ".join(f"({cond})" for cond in conds.values())
-        joined = f"{base_rel} b join {pr_rel} p on {on}"
-        row = con.execute(
-            f"select count(*) filter (where {row_changed}), {counts} from {joined}"  # nosec B608 # identifiers quoted; relations from dbt's manifest, not user input
-        ).fetchone()
-        diff.rows_changed = row[0]
-        changed = sorted(
-            ((c, n) for c, n in zip(values, row[1:], strict=True) if n),
-            key=lambda cn: -cn[1],
-        )
-        key_sql = " || '/' || ".join(f"cast(b.{quote(k)} as varchar)" for k in key)
-        for column, n in changed:
-            examples = con.execute(
-                f"select {key_sql}, cast(b.{quote(column)} as varchar), "  # nosec B608 # identifiers quoted; relations from dbt's manifest, not user input
-                f"cast(p.{quote(column)} as varchar) from {joined} where {conds[column]} "
-                f"order by 1 limit {EXAMPLES}"
-            ).fetchall()
-            shown = [tuple("null" if v is None else str(v) for v in e) for e in examples]
-            diff.columns.append(ColumnChange(column, n, shown))
+        _diff_by_key(con, diff, base_rel, pr_rel, key, base_cols, pr_cols)
     else:
         # No key to join on: rows present on one side only (as multisets).
         cols = ", ".join(quote(c) for c in common)
@@ -153,3 +116,49 @@ def diff_model(
             f"{base_rel} except all select {cols} from {pr_rel}))"
         ).fetchone()[0]
     return diff
+
+
+def _diff_by_key(
+    con, diff: ModelDiff, base_rel: str, pr_rel: str, key: list[str],
+    base_cols: dict[str, str], pr_cols: dict[str, str],
+) -> None:  # fmt: skip
+    """Keys added and removed, rows whose values changed, and per changed column how
+    many values and a few examples: the two sides joined on `key`."""
+    on = " and ".join(f"b.{quote(k)} = p.{quote(k)}" for k in key)
+    keys = ", ".join(quote(k) for k in key)
+    # Distinct keys, so a change that duplicates keys is not counted twice.
+    diff.keys_added = con.execute(
+        f"select count(*) from (select distinct {keys} from {pr_rel}) p "  # nosec B608 # identifiers quoted; relations from dbt's manifest, not user input
+        f"anti join {base_rel} b on {on}"
+    ).fetchone()[0]
+    diff.keys_removed = con.execute(
+        f"select count(*) from (select distinct {keys} from {base_rel}) b "  # nosec B608 # identifiers quoted; relations from dbt's manifest, not user input
+        f"anti join {pr_rel} p on {on}"
+    ).fetchone()[0]
+    values = [c for c in pr_cols if c in base_cols and c not in key]
+    conds = {
+        c: _distinct(f"b.{quote(c)}", f"p.{quote(c)}", base_cols[c], pr_cols[c]) for c in values
+    }
+    if not conds:
+        diff.rows_changed = 0
+        return
+    counts = ", ".join(f"count(*) filter (where {cond})" for cond in conds.values())
+    row_changed = " or ".join(f"({cond})" for cond in conds.values())
+    joined = f"{base_rel} b join {pr_rel} p on {on}"
+    row = con.execute(
+        f"select count(*) filter (where {row_changed}), {counts} from {joined}"  # nosec B608 # identifiers quoted; relations from dbt's manifest, not user input
+    ).fetchone()
+    diff.rows_changed = row[0]
+    changed = sorted(
+        ((c, n) for c, n in zip(values, row[1:], strict=True) if n),
+        key=lambda cn: -cn[1],
+    )
+    key_sql = " || '/' || ".join(f"cast(b.{quote(k)} as varchar)" for k in key)
+    for column, n in changed:
+        examples = con.execute(
+            f"select {key_sql}, cast(b.{quote(column)} as varchar), "  # nosec B608 # identifiers quoted; relations from dbt's manifest, not user input
+            f"cast(p.{quote(column)} as varchar) from {joined} where {conds[column]} "
+            f"order by 1 limit {EXAMPLES}"
+        ).fetchall()
+        shown = [tuple("null" if v is None else str(v) for v in e) for e in examples]
+        diff.columns.append(ColumnChange(column, n, shown))

@@ -39,17 +39,10 @@ DECLARATIVE = {"lakehouse.cli.build_parser"}
 # joins it.
 TO_SPLIT = {
     "bench.pipeline.main",
-    "lakehouse.pr_check.run",
-    "lakehouse.pr_check.report.render",
-    "deployment.aws.deploy_stack",
     "ingestion.land.ingest",
-    "athena_twin.moto_server.run_athena_on_trino",
-    "athena_twin.moto_server.show_glue_to_trino",
     "glue_etl.pipeline._run",
     "glue_etl.pipeline.clean_entity",
     "datagen.clickstream.events",
-    "lakehouse.demo_aws.run",
-    "lakehouse.pr_check.diff.diff_model",
 }
 
 

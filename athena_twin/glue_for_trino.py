@@ -1,0 +1,102 @@
+"""Glue as Trino reads it: Glue calls signed with Trino's key (trino.ACCESS_KEY) see
+tables the way Trino's Hive connector expects them (bridge.as_trino_reads_it), and a
+projected table's partitions are answered from what S3 holds (bridge.py explains why).
+Installed into moto's Glue responses by moto_server.run_athena_on_trino."""
+
+from __future__ import annotations
+
+import json
+
+from moto.core.responses import ActionResult
+from moto.glue.responses import GlueResponse
+
+
+def _s3_keys(account: str, bucket: str, prefix: str) -> list[str]:
+    """Object keys under a prefix, straight from moto's S3 (no HTTP round trip)."""
+    from moto.s3.models import s3_backends
+
+    found = s3_backends[account]["aws"].get_bucket(bucket)
+    return [k for k in list(found.keys.keys()) if k.startswith(prefix)]
+
+
+def show_glue_to_trino() -> None:
+    """Glue reads signed with Trino's key see tables as Trino expects them."""
+    from athena_twin.bridge import as_trino_reads_it
+    from athena_twin.trino import ACCESS_KEY
+
+    def from_trino(response: GlueResponse) -> bool:
+        auth = response.headers.get("Authorization", "") if response.headers else ""
+        return f"Credential={ACCESS_KEY}/" in auth
+
+    def wrap(name: str, key: str) -> None:
+        original = getattr(GlueResponse, name)
+
+        def handler(self: GlueResponse):
+            body = original(self)
+            if not from_trino(self):
+                return body
+            # moto answers with an ActionResult (serialized later) or a JSON string.
+            data = dict(body.result) if isinstance(body, ActionResult) else json.loads(body)
+            if isinstance(data.get(key), list):
+                data[key] = [as_trino_reads_it(t) for t in data[key]]
+            elif isinstance(data.get(key), dict):
+                data[key] = as_trino_reads_it(data[key])
+            return ActionResult(data) if isinstance(body, ActionResult) else json.dumps(data)
+
+        setattr(GlueResponse, name, handler)
+
+    wrap("get_table", "Table")
+    wrap("get_tables", "TableList")
+    _show_projected_partitions(from_trino)
+
+
+def _projected_partitions_of(response: GlueResponse) -> tuple[dict, list[dict]] | None:
+    """A projected table's partitions that hold data, as Glue partitions."""
+    from moto.glue.models import glue_backends
+
+    from athena_twin.bridge import is_projected, projected_partitions
+
+    backend = glue_backends[response.current_account][response.region]
+    # _get_param, not moto 5.2.5's `parameters` (gone in 5.2.6): the JSON input either way.
+    database, name = response._get_param("DatabaseName"), response._get_param("TableName")
+    table = backend.get_table(database, name).as_dict()
+    if not is_projected(table):
+        return None
+    descriptor = table.get("StorageDescriptor") or {}
+    location = descriptor.get("Location", "")
+    bucket, _, prefix = location[len("s3://") :].partition("/")
+    prefix = prefix.rstrip("/") + "/" if prefix else ""
+    keys = [k[len(prefix) :] for k in _s3_keys(response.current_account, bucket, prefix)]
+    return table, [
+        {
+            "DatabaseName": table["DatabaseName"],
+            "TableName": table["Name"],
+            "Values": values,
+            "StorageDescriptor": {**descriptor, "Location": path},
+            "Parameters": {},
+        }
+        for values, path in projected_partitions(table, keys)
+    ]
+
+
+def _show_projected_partitions(from_trino) -> None:
+    """Trino's GetPartitions / BatchGetPartition on a projected table are answered with
+    the partitions the projection yields that hold data (bridge.py explains why)."""
+
+    def wrap_partitions(name: str) -> None:
+        original = getattr(GlueResponse, name)
+
+        def handler(self: GlueResponse):
+            found = _projected_partitions_of(self) if from_trino(self) else None
+            if found is None:
+                return original(self)
+            _, partitions = found
+            if name == "batch_get_partition":
+                wanted = [p["Values"] for p in self._get_param("PartitionsToGet") or []]
+                partitions = [p for p in partitions if p["Values"] in wanted]
+            return ActionResult({"Partitions": partitions})
+
+        setattr(GlueResponse, name, handler)
+
+    wrap_partitions("get_partitions")
+    wrap_partitions("batch_get_partition")
