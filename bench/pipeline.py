@@ -173,7 +173,7 @@ EXPECTED = Path(__file__).with_name("expected")
 PEAK_MB_TARGET = 4096
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=0.01)
     parser.add_argument("--seed", type=int, default=42)
@@ -190,7 +190,113 @@ def main() -> None:
     default_expected = EXPECTED / f"rows_scale{args.scale:g}_seed{args.seed}.json"
     if args.expect is None and default_expected.exists():
         args.expect = default_expected
+    return args
 
+
+def _daily_runs(base: list[str], raw: Path, work: Path, clean, full_build) -> list:
+    """Three next-day deliveries, each ingested, cleaned incrementally and followed by
+    an incremental dbt build of the event facts (with their tests): the median of the
+    three is what the table reports (one run on a noisy machine can be off by a second).
+    The daily routine is the project's `daily_events` selector (selectors.yml):
+    sessionization, the event facts and the models built on them, with their data
+    tests, without the ML snapshots a new day cannot change and without unit tests."""
+    cleans, builds = [], []
+    for i, day in enumerate(next_days(raw, work / "next", 3)):
+        ingest_day = [*base, "ingest", "--source", str(day), "--partial"]
+        measure(f"ingest day {i + 1}", [*ingest_day, "--ingest-date", f"2030-01-0{i + 1}"])
+        cleans.append(measure("clean: incremental (+1 day)", [*base, "clean"]))
+        builds.append(
+            measure("dbt build: daily_events (+1 day)", [*base, "transform", "--", *DAILY])
+        )
+    daily = []
+    for runs, reference, what in ((cleans, clean, "clean"), (builds, full_build, "dbt build")):
+        median = sorted(runs, key=lambda m: m.seconds)[1]
+        median.figure = median.seconds / reference.seconds
+        listed = ", ".join(f"{m.seconds:.1f}" for m in runs)
+        median.note = f"share of the full {what} (median of {listed} s)"
+        daily.append(median)
+    return daily
+
+
+def _fixed_costs(base: list[str], work: Path, clean, full_build) -> list:
+    """dbt's fixed cost on this machine (a process that starts dbt, loads the partially
+    parsed project, opens DuckDB and selects nothing: no dbt run is faster), Spark's,
+    and a full refresh of the daily models."""
+    nothing = measure(
+        "dbt: fixed cost (selects nothing)", [*base, "transform", "--", "--select", "path:none"]
+    )
+    nothing.note = f"{nothing.seconds / full_build.seconds:.1%} of the full dbt build"
+    spark_floor = spark_fixed_cost(work)
+    spark_floor.note = f"{spark_floor.seconds / clean.seconds:.1%} of the full clean"
+    refresh = measure(
+        "dbt build: daily_events, full refresh",
+        [*base, "transform", "--", *DAILY, "--full-refresh"],
+    )
+    return [spark_floor, nothing, refresh]
+
+
+TARGETS = {
+    "clean (Spark local)": ("x DuckDB", 8.0),
+    "clean: incremental (+1 day)": ("share", 0.06),
+    "dbt build: daily_events (+1 day)": ("share", 0.10),
+    "make demo: first run, fresh lake": ("s", 40.0),
+    "make demo: re-run, nothing new": ("s", 15.0),
+}
+DAILY = ["--selector", "daily_events"]
+
+
+def _print_table(stages: list, rows: list) -> None:
+    print(
+        f"| {'stage':<38} | {'wall s':>7} | {'peak MB':>7} | {'figure':>9} | {'target':>9} | met | note"
+    )
+    print(f"|{'-' * 40}|{'-' * 9}|{'-' * 9}|{'-' * 11}|{'-' * 11}|-----|------")
+    for r in rows:
+        unit, limit = TARGETS.get(r.stage, ("", None))
+        figure = r.figure if r.figure is not None else r.seconds
+        shown = {"share": f"{figure:.1%}", "x DuckDB": f"{figure:.1f}x"}.get(
+            unit, f"{figure:.1f} s"
+        )
+        goal = (
+            {"share": f"<= {limit:.0%}", "x DuckDB": f"<= {limit:.0f}x"}.get(
+                unit, f"<= {limit:.0f} s"
+            )
+            if limit
+            else ""
+        )
+        checks = ([figure <= limit] if limit else []) + (
+            [r.peak_mb <= PEAK_MB_TARGET] if r in stages else []
+        )
+        met = ("yes" if all(checks) else "NO") if checks else ""
+        print(
+            f"| {r.stage:<38} | {r.seconds:>7.1f} | {r.peak_mb:>7.0f} | {shown:>9} | {goal:>9} | {met:>3} | {r.note}"
+        )
+    total = sum(r.seconds for r in stages)
+    print(
+        f"| {'pipeline total':<38} | {total:>7.1f} | {max(r.peak_mb for r in stages):>7.0f} | {'':>9} | {'<= 720 s':>9} |     | target at scale 10"
+    )
+    print(
+        f"\npeak memory target: every stage <= {PEAK_MB_TARGET} MB (the met column checks it too)"
+    )
+
+
+def _check_rows(args: argparse.Namespace, counts: dict[str, int]) -> None:
+    if args.write_expected:
+        args.write_expected.write_text(json.dumps(counts, indent=1, sort_keys=True) + "\n")
+        print(f"rows of {len(counts)} relations written to {args.write_expected}")
+    if args.expect:
+        expected = json.loads(args.expect.read_text())
+        differ = {
+            k: (expected.get(k), counts.get(k))
+            for k in expected.keys() | counts.keys()
+            if expected.get(k) != counts.get(k)
+        }
+        if differ:
+            sys.exit(f"error: rows differ from {args.expect} (expected, now): {differ}")
+        print(f"rows of all {len(counts)} relations equal {args.expect}")
+
+
+def main() -> None:
+    args = _arguments()
     work = Path(tempfile.mkdtemp(prefix=f"bench-{args.scale}-"))
     raw, lake = work / "generated", work / "lake"
     base = [LAKEHOUSE, "--lake", str(lake)]
@@ -216,98 +322,15 @@ def main() -> None:
     )
     for ref in (duck, spark):
         ref.note = f"{raw_rows / ref.seconds:,.0f} rows/s, {raw_mb / ref.seconds:.2f} MB/s raw"
-    # Three next-day deliveries, each ingested, cleaned incrementally and followed by an
-    # incremental dbt build of the event facts (with their tests): the median of the
-    # three is what the table reports (one run on a noisy machine can be off by a second).
-    # The daily routine is the project's `daily_events` selector (selectors.yml):
-    # sessionization, the event facts and the models built on them, with their data
-    # tests, without the ML snapshots a new day cannot change and without unit tests.
-    event_facts = ["--selector", "daily_events"]
-    cleans, builds = [], []
-    for i, day in enumerate(next_days(raw, work / "next", 3)):
-        ingest_day = [*base, "ingest", "--source", str(day), "--partial"]
-        measure(f"ingest day {i + 1}", [*ingest_day, "--ingest-date", f"2030-01-0{i + 1}"])
-        cleans.append(measure("clean: incremental (+1 day)", [*base, "clean"]))
-        builds.append(
-            measure("dbt build: daily_events (+1 day)", [*base, "transform", "--", *event_facts])
-        )
-    daily = []
-    for runs, reference, what in ((cleans, clean, "clean"), (builds, full_build, "dbt build")):
-        median = sorted(runs, key=lambda m: m.seconds)[1]
-        median.figure = median.seconds / reference.seconds
-        listed = ", ".join(f"{m.seconds:.1f}" for m in runs)
-        median.note = f"share of the full {what} (median of {listed} s)"
-        daily.append(median)
-    # dbt's fixed cost on this machine: a process that starts dbt, loads the (partially
-    # parsed) project, opens DuckDB and selects nothing. No dbt run can be faster.
-    nothing = measure(
-        "dbt: fixed cost (selects nothing)", [*base, "transform", "--", "--select", "path:none"]
-    )
-    nothing.note = f"{nothing.seconds / full_build.seconds:.1%} of the full dbt build"
-    spark_floor = spark_fixed_cost(work)
-    spark_floor.note = f"{spark_floor.seconds / clean.seconds:.1%} of the full clean"
-    refresh = measure(
-        "dbt build: daily_events, full refresh",
-        [*base, "transform", "--", *event_facts, "--full-refresh"],
-    )
+    daily = _daily_runs(base, raw, work, clean, full_build)
+    fixed = _fixed_costs(base, work, clean, full_build)
     demo = [] if args.no_demo else demo_runs(work)
-
-    total = sum(r.seconds for r in stages)
-    targets = {
-        "clean (Spark local)": ("x DuckDB", 8.0),
-        "clean: incremental (+1 day)": ("share", 0.06),
-        "dbt build: daily_events (+1 day)": ("share", 0.10),
-        "make demo: first run, fresh lake": ("s", 40.0),
-        "make demo: re-run, nothing new": ("s", 15.0),
-    }
     print(
         f"\nscale {args.scale} (seed {args.seed}), raw input {raw_mb:.1f} MB, "
         f"{os.cpu_count()} cores; `make demo` rows at its own scale (0.01)\n"
     )
-    print(
-        f"| {'stage':<38} | {'wall s':>7} | {'peak MB':>7} | {'figure':>9} | {'target':>9} | met | note"
-    )
-    print(f"|{'-' * 40}|{'-' * 9}|{'-' * 9}|{'-' * 11}|{'-' * 11}|-----|------")
-    for r in [*stages, duck, spark, *daily, spark_floor, nothing, refresh, *demo]:
-        unit, limit = targets.get(r.stage, ("", None))
-        figure = r.figure if r.figure is not None else r.seconds
-        shown = {"share": f"{figure:.1%}", "x DuckDB": f"{figure:.1f}x"}.get(
-            unit, f"{figure:.1f} s"
-        )
-        goal = (
-            {"share": f"<= {limit:.0%}", "x DuckDB": f"<= {limit:.0f}x"}.get(
-                unit, f"<= {limit:.0f} s"
-            )
-            if limit
-            else ""
-        )
-        checks = ([figure <= limit] if limit else []) + (
-            [r.peak_mb <= PEAK_MB_TARGET] if r in stages else []
-        )
-        met = ("yes" if all(checks) else "NO") if checks else ""
-        print(
-            f"| {r.stage:<38} | {r.seconds:>7.1f} | {r.peak_mb:>7.0f} | {shown:>9} | {goal:>9} | {met:>3} | {r.note}"
-        )
-    print(
-        f"| {'pipeline total':<38} | {total:>7.1f} | {max(r.peak_mb for r in stages):>7.0f} | {'':>9} | {'<= 720 s':>9} |     | target at scale 10"
-    )
-    print(
-        f"\npeak memory target: every stage <= {PEAK_MB_TARGET} MB (the met column checks it too)"
-    )
-
-    if args.write_expected:
-        args.write_expected.write_text(json.dumps(counts, indent=1, sort_keys=True) + "\n")
-        print(f"rows of {len(counts)} relations written to {args.write_expected}")
-    if args.expect:
-        expected = json.loads(args.expect.read_text())
-        differ = {
-            k: (expected.get(k), counts.get(k))
-            for k in expected.keys() | counts.keys()
-            if expected.get(k) != counts.get(k)
-        }
-        if differ:
-            sys.exit(f"error: rows differ from {args.expect} (expected, now): {differ}")
-        print(f"rows of all {len(counts)} relations equal {args.expect}")
+    _print_table(stages, [*stages, duck, spark, *daily, *fixed, *demo])
+    _check_rows(args, counts)
     if args.keep:
         print(f"\nbench lake kept in {work}")
     else:

@@ -93,6 +93,55 @@ class ObservedRows:
         return int(self._observed[name].get["rows"])
 
 
+def _merge_new_rows(
+    spark: SparkSession, lake: Lake, plan: Plan, cleaned_path: str, quarantine_path: str
+) -> tuple[int, int, int, int]:
+    """An incremental run: the new files' rows merged into the cleaned partitions they
+    fall into; returns the raw, valid, cleaned and quarantined rows."""
+    ds = plan.ds
+    raw = read_raw(spark, lake, ds, plan.files).cache()  # a few new files, read three times
+    result = clean(raw, ds)
+    # The merge reads only the partitions the new rows fall into: one pass over the
+    # raw rows (which fills the cache) finds them and counts the rows.
+    is_valid = F.col("_rule").isNull()
+    raw_rows, valid_rows, quarantined_rows, partitions = result.flagged.agg(
+        F.count(F.lit(1)),
+        F.count(F.when(is_valid, 1)),
+        F.count(F.col("_rule")),
+        F.collect_set(F.when(is_valid, _partition_path(ds))) if ds.partition_by else F.lit(None),
+    ).first()
+    existing = _existing_partitions(lake, ds, partitions or [])
+    cleaned_rows = merge_into_cleaned(spark, cleaned_path, result.valid, ds, existing)
+    if quarantined_rows:  # appending nothing is a no-op
+        write_parquet(result.quarantine, quarantine_path, quarantined_rows, mode="append")
+    raw.unpersist()
+    return raw_rows, valid_rows, cleaned_rows, quarantined_rows
+
+
+def _rebuild(
+    spark: SparkSession, lake: Lake, plan: Plan, cleaned_path: str, quarantine_path: str,
+    expected: int,
+) -> tuple[int, int, int, int]:  # fmt: skip
+    """A rebuild writes the cleaned zone and counts each stage's rows as they go by (one
+    Spark action, no counting pass). Every raw row is valid or quarantined, so the
+    quarantine's size is known then: only when it is not empty are the raw files read
+    again to write it (usually none is: no cache of every raw row)."""
+    ds, new = plan.ds, plan.files
+    counts = ObservedRows(ds.entity)
+    result = clean(counts("raw", read_raw(spark, lake, ds, new)), ds, tap=counts)
+    write_parquet(result.cleaned, cleaned_path, expected, ds.partition_by)
+    raw_rows, valid_rows, cleaned_rows = (counts.rows(n) for n in ("raw", "valid", "cleaned"))
+    if raw_rows == valid_rows:
+        empty = spark.createDataFrame([], result.quarantine.schema)
+        write_parquet(empty, quarantine_path, 0, mode="overwrite")
+        return raw_rows, valid_rows, cleaned_rows, 0
+    # Counted again as written: the reconciliation checks the two reads agree.
+    again = ObservedRows(f"{ds.entity}.quarantine")
+    rejected = clean(read_raw(spark, lake, ds, new), ds, tap=again).quarantine
+    write_parquet(rejected, quarantine_path, raw_rows - valid_rows, mode="overwrite")
+    return raw_rows, valid_rows, cleaned_rows, again.rows("quarantined")
+
+
 def clean_entity(
     spark: SparkSession, lake: Lake, plan: Plan, run_id: str, counted: dict[str, int]
 ) -> audit.RunLogRow:
@@ -110,43 +159,10 @@ def clean_entity(
     quarantine_path = lake.uri(layout.quarantine_prefix(ds.entity))
     expected = sum(counted.get(k, 0) for k in keys)  # sizes the written files
     if plan.incremental:
-        raw = read_raw(spark, lake, ds, new).cache()  # a few new files, read three times
-        result = clean(raw, ds)
-        # The merge reads only the partitions the new rows fall into: one pass over the
-        # raw rows (which fills the cache) finds them and counts the rows.
-        is_valid = F.col("_rule").isNull()
-        raw_rows, valid_rows, quarantined_rows, partitions = result.flagged.agg(
-            F.count(F.lit(1)),
-            F.count(F.when(is_valid, 1)),
-            F.count(F.col("_rule")),
-            F.collect_set(F.when(is_valid, _partition_path(ds)))
-            if ds.partition_by
-            else F.lit(None),
-        ).first()
-        existing = _existing_partitions(lake, ds, partitions or [])
-        cleaned_rows = merge_into_cleaned(spark, cleaned_path, result.valid, ds, existing)
-        if quarantined_rows:  # appending nothing is a no-op
-            write_parquet(result.quarantine, quarantine_path, quarantined_rows, mode="append")
-        raw.unpersist()
+        counts = _merge_new_rows(spark, lake, plan, cleaned_path, quarantine_path)
     else:
-        # A rebuild writes the cleaned zone and counts each stage's rows as they go by
-        # (one Spark action, no counting pass). Every raw row is valid or quarantined, so
-        # the quarantine's size is known then: only when it is not empty are the raw
-        # files read again to write it (usually none is: no cache of every raw row).
-        counts = ObservedRows(ds.entity)
-        result = clean(counts("raw", read_raw(spark, lake, ds, new)), ds, tap=counts)
-        write_parquet(result.cleaned, cleaned_path, expected, ds.partition_by)
-        raw_rows, valid_rows, cleaned_rows = (counts.rows(n) for n in ("raw", "valid", "cleaned"))
-        if raw_rows == valid_rows:
-            empty = spark.createDataFrame([], result.quarantine.schema)
-            write_parquet(empty, quarantine_path, 0, mode="overwrite")
-            quarantined_rows = 0
-        else:
-            # Counted again as written: the reconciliation checks the two reads agree.
-            again = ObservedRows(f"{ds.entity}.quarantine")
-            rejected = clean(read_raw(spark, lake, ds, new), ds, tap=again).quarantine
-            write_parquet(rejected, quarantine_path, raw_rows - valid_rows, mode="overwrite")
-            quarantined_rows = again.rows("quarantined")
+        counts = _rebuild(spark, lake, plan, cleaned_path, quarantine_path, expected)
+    raw_rows, valid_rows, cleaned_rows, quarantined_rows = counts
     row = audit.reconcile(
         run_id=run_id,
         entity=ds.entity,
@@ -207,14 +223,11 @@ def run(
         return _run(spark, lake, entities, progress, full_refresh)
 
 
-def _run(
-    spark: SparkSession | Callable[[int], SparkSession],
-    lake: Lake,
-    entities: Sequence[str] | None,
-    progress: Callable[[audit.RunLogRow], None] | None,
-    full_refresh: bool,
-) -> list[audit.RunLogRow]:
-    raw_keys = lake.raw_keys()
+def _entities_to_clean(
+    lake: Lake, entities: Sequence[str] | None, raw_keys
+) -> tuple[Sequence[str], list]:
+    """The entities to clean (all with raw files when none are named) and the datasets
+    that never arrived (those get empty cleaned tables); one line for a wrong name."""
     if entities is None:
         entities = [e for e, ds in DATASETS.items() if RawFiles.of(ds, raw_keys).all]
         if not entities:
@@ -238,6 +251,18 @@ def _run(
         raise PipelineError(
             f"no raw files for {', '.join(missing)} under {lake.uri(layout.RAW)}; ingest them first"
         )
+    return entities, absent
+
+
+def _run(
+    spark: SparkSession | Callable[[int], SparkSession],
+    lake: Lake,
+    entities: Sequence[str] | None,
+    progress: Callable[[audit.RunLogRow], None] | None,
+    full_refresh: bool,
+) -> list[audit.RunLogRow]:
+    raw_keys = lake.raw_keys()
+    entities, absent = _entities_to_clean(lake, entities, raw_keys)
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     rebuild = audit.recover(lake, list(entities))  # what a killed run left behind
     plans = [

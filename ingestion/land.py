@@ -237,6 +237,45 @@ def _check_whole(source: Path, names: set[str]) -> None:
             )
 
 
+def _refuse_unknown_files(source: Path, files: dict[str, Path]) -> None:
+    unknown = [
+        rel
+        for rel in files
+        if not _is_delivery_file(rel)
+        or (rel.endswith(".csv") and dataset_for_file(Path(rel).name) is None)
+    ]
+    if unknown:
+        raise PipelineError(
+            f"{source}: unexpected file(s) {', '.join(unknown[:5])}; expected only "
+            + ", ".join(n for d in DATASETS.values() for n in d.file_names)
+            + " and the clickstream feed under year=/month=/day=/hour="
+        )
+
+
+def _plan(store: Store, checked: list[RawFile]) -> tuple[list[tuple[RawFile, str, str]], list]:
+    """What landing does with each checked file, decided before anything is written:
+    (file, status, key), and the manifests landed by a run killed before its index."""
+    plan: list[tuple[RawFile, str, str]] = []
+    indexed = manifest.landed_rows(store)
+    unindexed: list[Manifest] = []
+    for f in checked:
+        earlier = manifest.landed_before(store, f.entity, f.sha256)
+        if earlier is not None:
+            plan.append((f, "already_landed", earlier.key))
+            if earlier.key not in indexed:
+                unindexed.append(earlier)
+        elif store.exists(f.key) and _stored_sha256(store, f.key) == f.sha256:
+            plan.append((f, "landed_before_its_manifest", f.key))
+        elif store.exists(f.key):
+            raise PipelineError(
+                f"{f.relative}: a different file was already landed today at {f.key}; "
+                "deliver corrections on another day (--ingest-date) or remove the old file"
+            )
+        else:
+            plan.append((f, "landed", f.key))
+    return plan, unindexed
+
+
 def ingest(
     source: Path,
     store: Store,
@@ -248,46 +287,14 @@ def ingest(
     day = (ingest_date or datetime.now(UTC).date()).isoformat()
     hooks = progress or Progress()
     with _delivery(source) as files:
-        unknown = [
-            rel
-            for rel in files
-            if not _is_delivery_file(rel)
-            or (rel.endswith(".csv") and dataset_for_file(Path(rel).name) is None)
-        ]
-        if unknown:
-            raise PipelineError(
-                f"{source}: unexpected file(s) {', '.join(unknown[:5])}; expected only "
-                + ", ".join(n for d in DATASETS.values() for n in d.file_names)
-                + " and the clickstream feed under year=/month=/day=/hour="
-            )
-        names = {Path(rel).name for rel in files}
+        _refuse_unknown_files(source, files)
         if require_whole:
-            _check_whole(source, names)
+            _check_whole(source, {Path(rel).name for rel in files})
         checked: list[RawFile] = []
         for rel, path in files.items():
             checked.append(_check(rel, path, day))
             hooks.checked(rel, checked[-1].rows)
-
-        # Decide everything before writing anything.
-        plan: list[tuple[RawFile, str, str]] = []  # file, status, key
-        indexed = manifest.landed_rows(store)
-        unindexed: list[Manifest] = []  # landed by a run killed before its index
-        for f in checked:
-            earlier = manifest.landed_before(store, f.entity, f.sha256)
-            if earlier is not None:
-                plan.append((f, "already_landed", earlier.key))
-                if earlier.key not in indexed:
-                    unindexed.append(earlier)
-            elif store.exists(f.key) and _stored_sha256(store, f.key) == f.sha256:
-                plan.append((f, "landed_before_its_manifest", f.key))
-            elif store.exists(f.key):
-                raise PipelineError(
-                    f"{f.relative}: a different file was already landed today at {f.key}; "
-                    "deliver corrections on another day (--ingest-date) or remove the old file"
-                )
-            else:
-                plan.append((f, "landed", f.key))
-
+        plan, unindexed = _plan(store, checked)
         hooks.start_landing(sum(f.bytes for f, status, _ in plan if status == "landed"))
         manifests = []
         now = datetime.now(UTC)

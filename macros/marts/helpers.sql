@@ -6,6 +6,13 @@
     (cast({{ numerator }} as double) / nullif(cast({{ denominator }} as double), 0))
 {%- endmacro %}
 
+{#- The rows of a fact that were known before the ML features' cut-off: the one way the
+    ML marts import a fact, so no feature can read past the `feature_cutoff_date` var. -#}
+{% macro before_cutoff(model, date_column) -%}
+    select * from {{ ref(model) }}
+    where {{ date_column }} < {{ feature_cutoff_date() }}
+{%- endmacro %}
+
 {#- The ML feature tables' cut-off, as a SQL date: the `feature_cutoff_date` var. -#}
 {% macro feature_cutoff_date() -%}
     cast('{{ date_var("feature_cutoff_date") }}' as date)

@@ -309,11 +309,11 @@ def test_the_marts_compute_each_ratio_metric_through_its_macro(manifest):
 
 
 def test_the_dashboard_exposure_lists_what_the_dashboard_reads(manifest):
-    from lakehouse.dashboard import MARTS, QUALITY_SOURCE
+    from lakehouse.dashboard import MARTS
 
     exposure = manifest["exposures"]["exposure.ecom_lakehouse.ecommerce_dashboard"]
     read = set(exposure["depends_on"]["nodes"])
-    assert read == {f"model.ecom_lakehouse.{m}" for m in MARTS} | {QUALITY_SOURCE}
+    assert read == {f"model.ecom_lakehouse.{m}" for m in MARTS}
 
 
 def test_every_model_has_a_group_and_the_published_marts_are_public(manifest):

@@ -5,21 +5,22 @@
 {%- set cutoff = feature_cutoff_date() %}
 with
 
-orders as (
+past_orders as (
 
-    select * from {{ ref('fct_orders') }}
-
-),
-
-reviews as (
-
-    select * from {{ ref('fct_reviews') }}
+    {{ before_cutoff('fct_orders', 'purchase_date') }}
+        and customer_unique_id is not null
 
 ),
 
-sessions as (
+past_reviews as (
 
-    select * from {{ ref('fct_sessions') }}
+    {{ before_cutoff('fct_reviews', 'review_created_date') }}
+
+),
+
+past_sessions as (
+
+    {{ before_cutoff('fct_sessions', 'session_date') }}
 
 ),
 
@@ -38,13 +39,6 @@ order_items as (
 products as (
 
     select * from {{ ref('dim_product') }}
-
-),
-
-past_orders as (
-
-    select * from orders
-    where purchase_date < {{ cutoff }} and customer_unique_id is not null
 
 ),
 
@@ -75,12 +69,11 @@ reviewing as (
 
     select
         past_orders.customer_unique_id,
-        avg(reviews.review_score) as average_review_score,
+        avg(past_reviews.review_score) as average_review_score,
         count(*) as review_count
-    from reviews
+    from past_reviews
     inner join past_orders
-        on reviews.order_id = past_orders.order_id
-    where reviews.review_created_date < {{ cutoff }}
+        on past_reviews.order_id = past_orders.order_id
     group by past_orders.customer_unique_id
 
 ),
@@ -90,12 +83,11 @@ browsing as (
     select
         customers.customer_unique_id,
         count(*) as session_count,
-        sum(case when sessions.is_converted then 1 else 0 end) as converted_session_count,
-        sum(case when sessions.is_cart_abandoned then 1 else 0 end) as cart_abandoned_count
-    from sessions
+        sum(case when past_sessions.is_converted then 1 else 0 end) as converted_session_count,
+        sum(case when past_sessions.is_cart_abandoned then 1 else 0 end) as cart_abandoned_count
+    from past_sessions
     inner join customers
-        on sessions.customer_id = customers.customer_id
-    where sessions.session_date < {{ cutoff }}
+        on past_sessions.customer_id = customers.customer_id
     group by customers.customer_unique_id
 
 ),

@@ -22,21 +22,21 @@ order_items as (
 
 ),
 
-orders as (
+past_orders as (
 
-    select * from {{ ref('fct_orders') }}
-
-),
-
-reviews as (
-
-    select * from {{ ref('fct_reviews') }}
+    {{ before_cutoff('fct_orders', 'purchase_date') }}
 
 ),
 
-events as (
+past_reviews as (
 
-    select * from {{ ref('fct_events') }}
+    {{ before_cutoff('fct_reviews', 'review_created_date') }}
+
+),
+
+past_events as (
+
+    {{ before_cutoff('fct_events', 'event_date') }}
 
 ),
 
@@ -48,11 +48,10 @@ sales as (
         count(distinct order_items.order_id) as order_count,
         cast(sum(order_items.revenue_brl) as decimal(18, 2))
             as revenue_brl,
-        max(orders.purchase_date) as last_sale_date
+        max(past_orders.purchase_date) as last_sale_date
     from order_items
-    inner join orders
-        on order_items.order_id = orders.order_id
-    where orders.purchase_date < {{ cutoff }}
+    inner join past_orders
+        on order_items.order_id = past_orders.order_id
     group by order_items.product_id
 
 ),
@@ -61,11 +60,10 @@ reviewed as (
 
     select
         order_items.product_id,
-        avg(reviews.review_score) as average_review_score
-    from reviews
+        avg(past_reviews.review_score) as average_review_score
+    from past_reviews
     inner join order_items
-        on reviews.order_id = order_items.order_id
-    where reviews.review_created_date < {{ cutoff }}
+        on past_reviews.order_id = order_items.order_id
     group by order_items.product_id
 
 ),
@@ -76,8 +74,8 @@ browsed as (
         product_id,
         sum(case when event_type = 'view_product' then 1 else 0 end) as view_count,
         sum(case when event_type = 'add_to_cart' then 1 else 0 end) as add_to_cart_count
-    from events
-    where event_date < {{ cutoff }} and product_id is not null
+    from past_events
+    where product_id is not null
     group by product_id
 
 ),
