@@ -10,7 +10,7 @@ The twin is the project's and any dbt-athena project's: it imports nothing of th
 project's other rooms; the caller brings its Trino (`trino.TrinoInstall`).
 
 Clients find it through `AWS_ENDPOINT_URL` (`Twin.env()`): boto3, dbt-athena and the CLI
-alike. Nothing here ever talks to a real AWS account. moto is a dev dependency.
+alike; `aws_sdk_pointed_at(twin.env())` points the calling process at it. Nothing here ever talks to a real AWS account. moto is a dev dependency.
 
 A running twin is reused: when `AWS_ENDPOINT_URL` and `LAKEHOUSE_TWIN_TRINO_URL` (both
 printed by `lakehouse twin`) name one that answers, `twin()` attaches to it instead of
@@ -25,7 +25,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +48,33 @@ def dummy_env(endpoint: str) -> dict[str, str]:
         "AWS_REGION": REGION,
         "AWS_DEFAULT_REGION": REGION,
     }
+
+
+@contextlib.contextmanager
+def aws_sdk_pointed_at(env: Mapping[str, str]) -> Iterator[None]:
+    """This process's AWS SDK (boto3, and every client dbt-athena opens) pointed at a twin
+    for the block: the SDK reads its endpoint, credentials and region from the process's
+    environment only, so `env` (`Twin.env()` or `dummy_env()`) is set there, with
+    AWS_PROFILE unset (never a real account's credentials), and restored afterwards.
+
+    os.environ belongs to the whole process: a command enters this once, before it
+    starts any thread, and leaves it after its last thread has ended. dbt's own settings
+    never go through it (they are dbt vars: lakehouse/dbt_runner.py)."""
+    values: dict[str, str | None] = {**env, "AWS_PROFILE": None}
+    saved = {k: os.environ.get(k) for k in values}
+
+    def put(items: Mapping[str, str | None]) -> None:
+        for key, value in items.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+    put(values)
+    try:
+        yield
+    finally:
+        put(saved)
 
 
 @contextlib.contextmanager

@@ -35,6 +35,20 @@ from measure import LAKEHOUSE, Measure, measure
 from datagen.clickstream import STREAM_FOLDER
 from lakecore.contract import DATASETS
 
+# Rows per model of known-good builds (the counts an optimisation must keep).
+EXPECTED = Path(__file__).with_name("expected")
+# The targets (issue 16), by row: what the row's figure must not exceed, and its unit.
+TARGETS = {
+    "clean (Spark local)": ("x DuckDB", 8.0),
+    "clean: incremental (+1 day)": ("share", 0.06),
+    "dbt build: daily_events (+1 day)": ("share", 0.10),
+    "make demo: first run, fresh lake": ("s", 40.0),
+    "make demo: re-run, nothing new": ("s", 15.0),
+}
+PEAK_MB_TARGET = 4096  # every stage's peak resident memory
+# The daily routine's dbt selection (selectors.yml).
+DAILY = ["--selector", "daily_events"]
+
 
 def duckdb_reference(raw_dir: Path, out_dir: Path) -> Measure:
     """Raw CSV -> Parquet with DuckDB in one process: the speed-of-light reference."""
@@ -167,12 +181,6 @@ def next_days(raw: Path, out: Path, days: int) -> list[Path]:
     return folders
 
 
-# Rows per model of known-good builds (the counts an optimisation must keep).
-EXPECTED = Path(__file__).with_name("expected")
-# The targets (issue 16), by row: what the row's figure must not exceed, and its unit.
-PEAK_MB_TARGET = 4096
-
-
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=0.01)
@@ -233,16 +241,6 @@ def _fixed_costs(base: list[str], work: Path, clean, full_build) -> list:
         [*base, "transform", "--", *DAILY, "--full-refresh"],
     )
     return [spark_floor, nothing, refresh]
-
-
-TARGETS = {
-    "clean (Spark local)": ("x DuckDB", 8.0),
-    "clean: incremental (+1 day)": ("share", 0.06),
-    "dbt build: daily_events (+1 day)": ("share", 0.10),
-    "make demo: first run, fresh lake": ("s", 40.0),
-    "make demo: re-run, nothing new": ("s", 15.0),
-}
-DAILY = ["--selector", "daily_events"]
 
 
 def _print_table(stages: list, rows: list) -> None:

@@ -1,10 +1,13 @@
-"""The one way this project runs dbt: the profile, a scoped environment, the invocation,
-and the summary of what ran.
+"""The one way this project runs dbt: the profile, its settings, the invocation, and the
+summary of what ran.
 
 dbt runs in-process through its programmatic runner with an explicit `--project-dir`,
-`--profiles-dir` and `--target`, so the working directory is never changed. The values
-the profile and the sources read through `env_var()` (the lake root, the schema prefix,
-the Athena settings) are set for the call only and restored afterwards.
+`--profiles-dir`, `--target` and `--vars`, so neither the working directory nor the
+environment is ever changed. The values the profile and the sources read (the lake root,
+the schema prefix, the staging warehouse, the Athena settings) go in `--vars`; each var
+falls back to an environment variable for dbt run by hand (profiles.example.yml). The
+AWS SDK's own settings (endpoint, credentials, region) are the process's environment,
+which a command sets before it starts any thread (athena_twin.aws_sdk_pointed_at).
 
     dbt = Dbt(Lake.open("lake"))
     result = dbt.invoke(["build"])
@@ -16,12 +19,12 @@ Several commands in a row (the demo: freshness, build, docs) parse the project o
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
+import json
 import os
 import shutil
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,25 +69,6 @@ def profiles_dir(project_dir: Path) -> Path:
     return example_profiles(project_dir)
 
 
-@contextlib.contextmanager
-def scoped_env(values: Mapping[str, str | None]) -> Iterator[None]:
-    """Set (or, with None, unset) environment variables for the block only."""
-    saved = {k: os.environ.get(k) for k in values}
-    try:
-        for k, v in values.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 class _PathsOnce(list):
     """A search path list that ignores a path it already holds: boto3 appends its own
     data folder to the loader of every session it creates."""
@@ -126,6 +110,26 @@ def share_botocore_loader() -> None:
     botocore.session.create_loader = shared_loader
 
 
+def split_vars(args: Sequence[str]) -> tuple[list[str], dict]:
+    """The arguments without their `--vars`, and the vars they gave (a YAML mapping, as
+    dbt reads it), so the profile's settings join them in one `--vars`."""
+    import yaml
+
+    rest: list[str] = []
+    given: dict = {}
+    items = iter(args)
+    for arg in items:
+        if arg == "--vars" or arg.startswith("--vars="):
+            text = arg.partition("=")[2] if "=" in arg else next(items, "")
+            value = yaml.safe_load(text) if text.strip() else {}
+            if not isinstance(value, dict):
+                raise PipelineError(f"--vars {text!r} is not a mapping: give `{{name: value}}`")
+            given.update(value)
+        else:
+            rest.append(arg)
+    return rest, given
+
+
 @dataclass(frozen=True)
 class Dbt:
     """dbt on one lake, for one project folder, target and schema prefix."""
@@ -136,13 +140,19 @@ class Dbt:
     schema: str = DEFAULT_SCHEMA
     target_path: Path | None = None  # dbt's artefacts (default: the project's target/)
     profiles: Path | None = None  # default: profiles_dir(project_dir)
-    env: Mapping[str, str | None] = field(default_factory=dict)  # more variables for dbt
+    # More of the profile's settings, by var name (warehouse, athena_schema, ...).
+    settings: Mapping[str, str] = field(default_factory=dict)
     # The parsed project every command reuses (see parsed()); None: each command parses.
     parsed_manifest: object | None = field(default=None, compare=False, repr=False)
 
-    def environment(self) -> dict[str, str | None]:
-        """What the profile and the sources read through env_var()."""
-        return {"LAKEHOUSE_LAKE_ROOT": self.lake.root, "DBT_SCHEMA": self.schema, **self.env}
+    def profile_vars(self) -> dict[str, str]:
+        """What the profile and the sources read through var()."""
+        return {"lake_root": self.lake.root, "schema_prefix": self.schema, **self.settings}
+
+    def with_settings(self, **settings: str) -> Dbt:
+        """This dbt with more profile settings (the parsed manifest kept: keep them to
+        the connection, such as the warehouse file, or drop it)."""
+        return dataclasses.replace(self, settings={**self.settings, **settings})
 
     @property
     def artefacts(self) -> Path:
@@ -154,8 +164,10 @@ class Dbt:
         PipelineError; failing models and tests are the caller's to report."""
         from dbt.cli.main import dbtRunner
 
+        args, given = split_vars(args)
         command = [
             *args,
+            *("--vars", json.dumps({**self.profile_vars(), **given}, sort_keys=True)),
             *("--project-dir", str(self.project_dir)),
             *("--profiles-dir", str(self.profiles or profiles_dir(self.project_dir))),
             *("--target", self.target),
@@ -164,17 +176,16 @@ class Dbt:
             command += ["--target-path", str(self.target_path)]
         if self.target == "athena":
             share_botocore_loader()
-        with scoped_env(self.environment()):
-            result = dbtRunner(manifest=self.parsed_manifest).invoke(command)
+        result = dbtRunner(manifest=self.parsed_manifest).invoke(command)
         if result.exception is not None:
             raise PipelineError(f"dbt {args[0]} could not run: {result.exception}")
         return result
 
     def parsed(self) -> Dbt:
         """This dbt with the project parsed once, for several commands in a row. A command
-        given a parsed manifest does not parse again: `--vars` and `env_var()` values it
-        brings that the parse did not see have no effect on the models' SQL, so keep
-        them the same (or parse again). The manifest's schemas are this Dbt's: a Dbt
+        given a parsed manifest does not parse again: `--vars` it brings that the parse
+        did not see have no effect on the models' SQL, so keep them the same (or parse
+        again); the profile's connection settings (the warehouse file) may differ. The manifest's schemas are this Dbt's: a Dbt
         with other schemas (dataclasses.replace) must drop it (`parsed_manifest=None`)."""
         # manifest.json is left as the last command wrote it (the parse's own is not
         # compiled: a docs site reading it would lose the compiled SQL).

@@ -21,18 +21,19 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from athena_twin import aws_sdk_pointed_at
 from lakecore import layout
 from lakecore.lake import Lake
 from lakecore.storage import copy_prefix
 from lakehouse import dbt_manifest, stages
-from lakehouse.dbt_runner import Dbt, RunSummary, scoped_env
+from lakehouse.dbt_runner import Dbt, RunSummary
 from lakehouse.display import RunReport, StageTiming, console
 from lakehouse.parity import MartParity, Table, as_json, compare
 from lakehouse.publish import published_colour
 from lakehouse.twin_lake import (
     LAKE_ROOT,
     RESULTS_BUCKET,
-    athena_env,
+    athena_settings,
     empty_buckets,
     register_catalog,
 )
@@ -166,7 +167,7 @@ def run(generated: Path, workdir: Path, scale: float, seed: int) -> dict:
     """The whole AWS path on the twin; returns (and writes) the parity report."""
     report = RunReport()
     workdir.mkdir(parents=True, exist_ok=True)
-    with _twin(report, workdir) as running, scoped_env(athena_env(running.env())):
+    with _twin(report, workdir) as running, aws_sdk_pointed_at(running.env()):
         athena, build, started = _build_on_athena(report, generated, workdir, scale, seed)
         raw_bytes = sum(p.stat().st_size for p in generated.rglob("*.csv"))
         showcase: dict[str, dict] = {}
@@ -199,7 +200,7 @@ def _build_on_athena(
     report.timed("ingest to S3", lambda: stages.ingest(generated, lake))
     report.timed("Glue catalog", lambda: register_catalog(lake))
     report.timed("clean on S3 (Spark local, S3A)", lambda: stages.clean(lake, None))
-    athena = Dbt(lake, target="athena", target_path=workdir / "athena")
+    athena = Dbt(lake, target="athena", target_path=workdir / "athena", settings=athena_settings())
     builds: dict[str, RunSummary] = {}
     started = datetime.now(UTC)
 

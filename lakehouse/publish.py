@@ -55,7 +55,7 @@ from pathlib import Path
 from lakecore import layout
 from lakecore.errors import PipelineError
 from lakehouse import curated, dbt_manifest, dq_results
-from lakehouse.dbt_runner import Dbt, NodeResult, RunSummary, scoped_env, summarize
+from lakehouse.dbt_runner import Dbt, NodeResult, RunSummary, summarize
 
 STAGING = "_staging"  # under the lake root: the build being audited
 ATHENA_SCHEMA_DEFAULT = "ecom_curated_db"  # profiles.example.yml's (a test checks)
@@ -147,7 +147,7 @@ def fingerprint(dbt: Dbt, args: list[str]) -> str:
                     add(path.relative_to(dbt.project_dir).as_posix(), path.read_bytes())
     profile = dbt.profiles or profiles_dir(dbt.project_dir)
     add("profiles.yml", (profile / "profiles.yml").read_bytes())
-    environment = {k: v for k, v in dbt.environment().items() if k != "LAKEHOUSE_WAREHOUSE"}
+    environment = {k: v for k, v in dbt.profile_vars().items() if k != "warehouse"}
     runs = dbt.lake.store.list(f"{layout.RUN_LOG}/")
     facts = [dbt.target, args, environment, dbt_version, runs, datetime.now(UTC).date().isoformat()]
     add("facts", json.dumps(facts, sort_keys=True, default=str).encode())
@@ -253,7 +253,7 @@ def audited_build(dbt: Dbt, args: list[str]) -> tuple[RunSummary, bool]:
     release_duckdb()
     staged, dbt = _stage_while_parsing(dbt, published, args)
     # Same catalog name (the file's stem) and schemas: a parsed manifest stays valid.
-    staged_dbt = dataclasses.replace(dbt, env={**dbt.env, "LAKEHOUSE_WAREHOUSE": str(staged)})
+    staged_dbt = dbt.with_settings(warehouse=str(staged))
     try:
         summary = summarize(staged_dbt.invoke(["build", *args]))
     finally:
@@ -272,8 +272,12 @@ def audited_build(dbt: Dbt, args: list[str]) -> tuple[RunSummary, bool]:
 
 
 def athena_schema(dbt: Dbt) -> str:
-    """The readers' schema prefix of an Athena build (the profile's ATHENA_SCHEMA)."""
-    return {**os.environ, **dbt.env}.get("ATHENA_SCHEMA") or ATHENA_SCHEMA_DEFAULT
+    """The readers' schema prefix of an Athena build (the profile's athena_schema)."""
+    return (
+        dbt.settings.get("athena_schema")
+        or os.environ.get("ATHENA_SCHEMA")
+        or ATHENA_SCHEMA_DEFAULT
+    )
 
 
 def published_colour(dbt: Dbt) -> str | None:
@@ -288,7 +292,7 @@ def built_on(dbt: Dbt, colour: str) -> Dbt:
     """dbt building into one schema set (`<schema>_<colour>_core`, ...)."""
     return dataclasses.replace(
         dbt,
-        env={**dbt.env, "ATHENA_SCHEMA": f"{athena_schema(dbt)}_{colour}"},
+        settings={**dbt.settings, "athena_schema": f"{athena_schema(dbt)}_{colour}"},
         parsed_manifest=None,  # parsed for the readers' schemas, not this set's
     )
 
@@ -402,8 +406,7 @@ def _audited_athena_build(dbt: Dbt, args: list[str]) -> tuple[RunSummary, bool]:
             f"the build into {base}_{colour}_* passed its tests but publishing its views "
             f"failed (see the dbt output above); readers still see {base}_{live or '(nothing)'}_*"
         )
-    with scoped_env(dbt.environment()):
-        publish_tables(built.manifest(), views, base)
+    publish_tables(built.manifest(), views, base)
     state = {"colour": colour, "published_at": datetime.now(UTC).isoformat(timespec="seconds")}
     dbt.lake.store.put_text(layout.published_key(f"athena-{base}"), json.dumps(state))
     return summary, True

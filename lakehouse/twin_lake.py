@@ -104,16 +104,15 @@ def project_twin(workdir: Path | None = None) -> Iterator[Twin]:
         yield running
 
 
-def athena_env(twin_env: dict[str, str], schema: str | None = None) -> dict[str, str | None]:
-    """The Athena profile's variables for the twin (profiles.example.yml reads them);
-    `schema` replaces the curated schema prefix (ecom_curated_db)."""
+def athena_settings(schema: str | None = None) -> dict[str, str]:
+    """The Athena profile's settings on the twin, as dbt vars (`Dbt.settings`;
+    profiles.example.yml reads them); `schema` replaces the curated schema prefix
+    (ecom_curated_db)."""
     return {
-        **twin_env,
-        "AWS_PROFILE": None,  # never a real account's credentials
-        "ATHENA_S3_STAGING_DIR": f"s3://{RESULTS_BUCKET}/dbt/",
-        "ATHENA_S3_DATA_DIR": f"{LAKE_ROOT}/{layout.CURATED}/",
-        "ATHENA_POLL_INTERVAL": "0.1",
-        **({"ATHENA_SCHEMA": schema} if schema else {}),
+        "athena_s3_staging_dir": f"s3://{RESULTS_BUCKET}/dbt/",
+        "athena_s3_data_dir": f"{LAKE_ROOT}/{layout.CURATED}/",
+        "athena_poll_interval": "0.1",
+        **({"athena_schema": schema} if schema else {}),
     }
 
 

@@ -579,15 +579,14 @@ def s3_outage_trial(ref: Reference, n: int, fail_after: int) -> Trial:
     counts as an uninterrupted landing."""
     import botocore.exceptions
 
-    from athena_twin import dummy_env, moto_server
+    from athena_twin import aws_sdk_pointed_at, dummy_env, moto_server
     from ingestion.land import ingest
     from lakecore.errors import PipelineError
     from lakecore.lake import Lake
     from lakecore.manifest import landed_rows
-    from lakehouse.dbt_runner import scoped_env
 
     day1 = ref.work / "delivery-day1"
-    with moto_server() as url, scoped_env({**dummy_env(url), "AWS_PROFILE": None}):
+    with moto_server() as url, aws_sdk_pointed_at(dummy_env(url)):
         import boto3
 
         boto3.client("s3").create_bucket(Bucket="faults")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lakehouse import dbt_manifest
-from lakehouse.dbt_runner import Dbt, RunSummary, scoped_env, summarize
+from lakehouse.dbt_runner import Dbt, RunSummary, summarize
 from lakehouse.pr_check.diff import relation_columns
 from lakehouse.sql_lint import start_sqlfluff
 
@@ -122,17 +122,17 @@ def athena_check(dbt: Dbt, models: Sequence[str], work: Path, skip: bool = False
     registered in its Glue catalog, the models' parents are built first (without their
     tests), then the changed models with their data and unit tests. A twin already
     running (`make twin`) is reused. `skip` (--skip-athena): reported as skipped."""
-    from lakehouse.twin_lake import athena_env, project_twin, publish
+    from athena_twin import aws_sdk_pointed_at
+    from lakehouse.twin_lake import athena_settings, project_twin, publish
 
     if skip:
         return Check(ATHENA, True, "skipped (--skip-athena): not built on Athena", skipped=True)
     if not models:
         return Check(ATHENA, True, "no model changed")
-    with project_twin(work / "twin") as running:
-        env = athena_env(running.env(), schema=PR_ATHENA_SCHEMA)
-        with scoped_env(env):
-            publish(dbt.lake)
-        athena = replace(dbt, target="athena", target_path=work / "athena", env=env)
+    with project_twin(work / "twin") as running, aws_sdk_pointed_at(running.env()):
+        publish(dbt.lake)
+        settings = athena_settings(schema=PR_ATHENA_SCHEMA)
+        athena = replace(dbt, target="athena", target_path=work / "athena", settings=settings)
         parents, changed = athena_selection(dbt.manifest(), models)
         built = summarize(
             athena.invoke(

@@ -9,7 +9,9 @@
 - no import cycle between modules, counting the imports inside functions;
 - no source file outside the tests grows past 450 lines;
 - no function grows past 60 lines, except declarative tables (the CLI's argument
-  definitions: calls and assignments, no branch, no loop but over a literal list).
+  definitions: calls and assignments, no branch, no loop but over a literal list);
+- the process environment is written in two named places only: dbt gets its settings
+  as vars, never through `os.environ` changed around (or under) its threads.
 """
 
 from __future__ import annotations
@@ -34,6 +36,15 @@ MAX_LINES = 450
 MAX_FUNCTION_LINES = 60
 # Long because they are declarative tables: checked to hold no branch or loop.
 DECLARATIVE = {"lakehouse.cli.build_parser"}
+# The only functions that write os.environ, and why.
+ENVIRONMENT_WRITERS = {
+    # The AWS SDK reads its endpoint and credentials from the environment only: pointed
+    # at the twin once per command, before threads start.
+    "athena_twin.aws_sdk_pointed_at",
+    # SPARK_LOCAL_IP (if unset) for the JVM the launcher is about to start.
+    "glue_etl.spark.local_spark",
+}
+ENVIRONMENT_METHODS = ("pop", "update", "setdefault", "clear", "popitem", "putenv", "unsetenv")
 
 
 def _modules() -> dict[str, Path]:
@@ -151,3 +162,48 @@ def test_no_function_is_too_long():
             or (isinstance(n, ast.For) and not isinstance(n.iter, ast.Tuple | ast.List))
         ]
         assert not branches, f"{name} is no longer a declarative table"
+
+
+def _writes_environment(node: ast.AST) -> bool:
+    def is_environ(x: ast.AST) -> bool:
+        return isinstance(x, ast.Attribute) and x.attr == "environ"
+
+    if isinstance(node, ast.Assign | ast.AugAssign | ast.Delete):
+        targets = node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
+        return any(isinstance(t, ast.Subscript) and is_environ(t.value) for t in targets)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        owner = node.func.value
+        on_os = isinstance(owner, ast.Name) and owner.id == "os"
+        return node.func.attr in ENVIRONMENT_METHODS and (is_environ(owner) or on_os)
+    return False
+
+
+def _environment_writers() -> set[str]:
+    found = set()
+    for module, path in _modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        # Top-level functions and methods; what a nested function does is its outer one's.
+        outer = [
+            node
+            for top in tree.body
+            for node in (top.body if isinstance(top, ast.ClassDef) else [top])
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        ]
+        for function in outer:
+            if any(_writes_environment(n) for n in ast.walk(function)):
+                found.add(f"{module}.{function.name}")
+        body = [n for n in tree.body if not isinstance(n, ast.FunctionDef | ast.ClassDef)]
+        if any(_writes_environment(n) for top in body for n in ast.walk(top)):
+            found.add(f"{module} (module level)")
+    return found
+
+
+def test_only_named_functions_write_the_environment():
+    """dbt's settings travel as `--vars` (lakehouse/dbt_runner.py); the environment is
+    the process's, written only where a library reads nothing else."""
+    found = _environment_writers()
+    assert found - ENVIRONMENT_WRITERS == set(), "writes os.environ: pass the value instead"
+    assert found == ENVIRONMENT_WRITERS, "a listed writer no longer writes: drop it"
+    assert _writes_environment(ast.parse("os.environ['X'] = '1'").body[0])
+    assert _writes_environment(ast.parse("os.environ.pop('X', None)").body[0].value)
+    assert not _writes_environment(ast.parse("os.environ.get('X')").body[0].value)

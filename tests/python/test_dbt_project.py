@@ -237,6 +237,27 @@ def test_sql_built_from_vars_cannot_inject(parse_lake, tmp_path, var, value, mod
     assert dbt.invoke(["compile", "--select", model]).success
 
 
+def test_the_clis_settings_reach_dbt_as_vars_beside_the_users(parse_lake, tmp_path, monkeypatch):
+    """dbt gets the lake root and the schema prefix as vars (never through the
+    environment), in one `--vars` with the ones a user gives: both reach the compiled
+    SQL, and win over the environment variables dbt run by hand falls back to."""
+    monkeypatch.setenv("LAKEHOUSE_LAKE_ROOT", str(tmp_path / "not-this-lake"))
+    monkeypatch.setenv("DBT_SCHEMA", "not_this_schema")
+    dbt = Dbt(parse_lake, schema="ci_vars", target_path=tmp_path / "target")
+    cutoff = "--vars", "{feature_cutoff_date: '2017-11-30'}"
+    assert dbt.invoke(["compile", "--select", "ml_customer_features", *cutoff]).success
+    node = _models(dbt.manifest())["ml_customer_features"]
+    assert node["schema"] == "ci_vars_ml"
+    (sql,) = (tmp_path / "target" / "compiled").rglob("ml_customer_features.sql")
+    text = sql.read_text()
+    assert "2017-11-30" in text
+    assert "not-this-lake" not in text and "not_this_schema" not in text
+    # The sources read the lake, and the run log the schema set, the CLI gave.
+    sources = {s["name"]: s for s in dbt.manifest()["sources"].values()}
+    assert f"'{parse_lake.root}/" in sources["orders"]["config"]["meta"]["external_location"]
+    assert sources["dq_results"]["schema"] == "ci_vars_audit"
+
+
 def test_the_athena_schema_prefix_is_the_profiles():
     """lakehouse.publish names the Athena schema sets from the profile's default prefix."""
     from lakehouse import publish

@@ -17,13 +17,14 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 
+from athena_twin import aws_sdk_pointed_at
 from lakecore import layout
 from lakecore.lake import Lake
 from lakehouse import dbt_manifest, publish, stages
-from lakehouse.dbt_runner import Dbt, scoped_env, summarize
+from lakehouse.dbt_runner import Dbt, summarize
 from lakehouse.demo_aws import dbt_model_of, query_history, read_trino
 from lakehouse.pr_check.checks import athena_selection
-from lakehouse.twin_lake import LAKE_ROOT, athena_env
+from lakehouse.twin_lake import LAKE_ROOT, athena_settings
 from tests.python.conftest import TINY_SCALE, broken_join_project, run_cli
 from tests.python.deliveries import next_day_events
 
@@ -32,6 +33,7 @@ from tests.python.deliveries import next_day_events
 pytestmark = [pytest.mark.twin, pytest.mark.twin_demo, pytest.mark.spark]
 
 FACTS = ("fct_events", "fct_sessions")
+ON_TWIN = athena_settings()  # the Athena profile's settings on the twin
 INCREMENTAL = ("int_events_sessionized", *FACTS)
 
 
@@ -105,7 +107,7 @@ def test_the_published_marts_are_glue_tables_other_engines_read(demo_aws, twin):
     assert proc.returncode == 0, "demo-aws failed: see the test above"
     parity = json.loads((out / "athena-parity.json").read_text())
     database = publish.tables_database("ecom_curated_db")
-    with scoped_env(athena_env(twin.env())):
+    with aws_sdk_pointed_at(twin.env()):
         glue = boto3.client("glue")
         pages = glue.get_paginator("get_tables").paginate(DatabaseName=database)
         tables = {t["Name"]: t for page in pages for t in page["TableList"]}
@@ -189,10 +191,9 @@ def test_a_build_that_fails_its_audit_on_athena_publishes_nothing(demo_aws, twin
 
     proc, _ = demo_aws
     assert proc.returncode == 0, "demo-aws failed: see the test above"
-    env = athena_env(twin.env())
-    with scoped_env(env):
+    with aws_sdk_pointed_at(twin.env()):
         lake = Lake.open(LAKE_ROOT)
-        readers = Dbt(lake, target="athena", target_path=tmp_path / "readers", env=env)
+        readers = Dbt(lake, target="athena", target_path=tmp_path / "readers", settings=ON_TWIN)
         assert publish.published_colour(readers) == "blue"
         assert readers.invoke(["parse"]).success
         models = dbt_manifest.models(readers.manifest())
@@ -202,7 +203,9 @@ def test_a_build_that_fails_its_audit_on_athena_publishes_nothing(demo_aws, twin
         assert before["fct_orders"]
 
         project = broken_join_project(tmp_path)
-        broken = Dbt(lake, project, target="athena", target_path=project / "target", env=env)
+        broken = Dbt(
+            lake, project, target="athena", target_path=project / "target", settings=ON_TWIN
+        )
         with pytest.raises(PipelineError) as failure:
             stages.transform(
                 broken,
@@ -231,11 +234,9 @@ def test_a_next_day_built_incrementally_on_athena_equals_a_full_refresh(
     proc, out = demo_aws
     assert proc.returncode == 0, "demo-aws failed: see the test above"
     cleaned_copy = out / "lake"  # demo-aws's local copy of the cleaned zone on S3
-    env = athena_env(twin.env())
-    cli_env = {k: v for k, v in env.items() if v is not None}
-    with scoped_env(env):
+    with aws_sdk_pointed_at(twin.env()):
         lake = Lake.open(LAKE_ROOT)
-        readers = Dbt(lake, target="athena", target_path=tmp_path / "athena", env=env)
+        readers = Dbt(lake, target="athena", target_path=tmp_path / "athena", settings=ON_TWIN)
         # The tables of the build readers see (its views publish them): built on again.
         dbt = publish.built_on(readers, publish.published_colour(readers))
         assert dbt.invoke(["parse"]).success
@@ -250,7 +251,7 @@ def test_a_next_day_built_incrementally_on_athena_equals_a_full_refresh(
             ["ingest", "--source", str(delivery.folder), "--partial", "--ingest-date", "2030-01-01"],
             ["clean", "--entities", "events"],
         ):  # fmt: skip
-            proc = run_cli("--lake", LAKE_ROOT, *step, env=cli_env)
+            proc = run_cli("--lake", LAKE_ROOT, *step)  # the environment points at the twin
             assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
         assert f"raw {delivery.new_events:>9,} = cleaned {delivery.new_events:>9,}" in proc.stdout
         _cleaned_on_s3_holds(lake, cleaned_copy, delivery.new_events)
