@@ -15,7 +15,7 @@ TEST_WORKERS ?= 2
 # `make faults`: SIGKILL trials over ingest, clean and transform (plus the other faults).
 TRIALS ?= 21
 .DEFAULT_GOAL := help
-.PHONY: help demo demo-aws deploy-local twin test test-aws lint format unit docs docs-site site dashboard bench bench-aws faults clean check-python glue-package browser pr-check lock test-latest
+.PHONY: help demo demo-aws deploy-local twin twin-conformance test test-aws lint format unit docs docs-site site dashboard bench bench-aws faults clean check-python glue-package browser pr-check lock test-latest
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -80,6 +80,12 @@ deploy-local: $(VENV)/.installed-dev ## deploy every CloudFormation stack to mot
 
 twin: $(VENV)/.installed-dev ## run the local AWS twin until Ctrl+C (prints its environment)
 	$(BIN)/lakehouse twin
+
+# dbt-athena's own functional tests (from the locked version's sdist) on the twin: the
+# twin's conformance test. Weekly and on changes to the twin, not in `make test` (about
+# 6 minutes); writes docs/twin-conformance.md.
+twin-conformance: $(VENV)/.installed-dev ## dbt-athena's functional tests on the local AWS twin
+	$(BIN)/lakehouse twin-conformance
 
 test: $(VENV)/.installed-dev browser ## lint + unit + end-to-end tests (what CI runs)
 	$(MAKE) --no-print-directory lint

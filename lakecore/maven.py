@@ -1,6 +1,7 @@
 """Artifacts from Maven Central, downloaded once into the user cache and checked against
 the SHA-256 pinned here (the Java side of the project's lock: requirements/ pins the
-Python side). The local AWS twin's Trino and local Spark's S3 connector come from here:
+Python side; `download_checked` serves both). The local AWS twin's Trino and local
+Spark's S3 connector come from here:
 
     ~/.cache/ecom-lakehouse/                      cache_dir()
     ~/.cache/ecom-lakehouse/maven/<group path>/   fetch(): jars, tarballs, zips
@@ -59,7 +60,14 @@ def download(path: str, dest: Path, needed_for: str) -> None:
             f"{path}: not pinned in lakecore/maven.py (PINNED_SHA256); add its SHA-256 "
             "there before the project downloads it"
         )
-    url = f"{MAVEN}/{path}"
+    where = "needs Maven Central once, or set LAKEHOUSE_MAVEN_URL to a mirror"
+    download_checked(f"{MAVEN}/{path}", dest, {expected}, f"{needed_for} {where}")
+
+
+def download_checked(url: str, dest: Path, accepted_sha256: set[str], needed: str) -> None:
+    """`url` to `dest`, refused unless its SHA-256 is one of `accepted_sha256` (a pin, or
+    a lock's hashes). `needed` completes the line a failed download prints: what needs
+    the file and where else to get it."""
     digest = hashlib.sha256()
     try:
         with urllib.request.urlopen(url, timeout=60) as response, open(dest, "wb") as out:  # nosec B310 # https to Maven Central or http to the twin on loopback, built here
@@ -67,15 +75,13 @@ def download(path: str, dest: Path, needed_for: str) -> None:
                 digest.update(chunk)
                 out.write(chunk)
     except (urllib.error.URLError, OSError) as exc:
+        raise PipelineError(f"cannot download {url} ({exc}); {needed}") from None
+    if digest.hexdigest() not in accepted_sha256:
         raise PipelineError(
-            f"cannot download {url} ({exc}); {needed_for} needs Maven Central once, "
-            "or set LAKEHOUSE_MAVEN_URL to a mirror"
-        ) from None
-    if digest.hexdigest() != expected:
-        raise PipelineError(
-            f"{url}: SHA-256 {digest.hexdigest()} is not the pinned {expected}; "
-            "the download was cut short or the file changed: run the command again, and "
-            "if it persists, the mirror serves another file"
+            f"{url}: SHA-256 {digest.hexdigest()} is not the pinned "
+            f"{' or '.join(sorted(accepted_sha256))}; the download was cut short or the "
+            "file changed: run the command again, and if it persists, the mirror serves "
+            "another file"
         )
 
 

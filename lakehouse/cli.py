@@ -14,6 +14,7 @@
     lakehouse pr-check --base origin/main       lint, build, test and diff a dbt change
     lakehouse lint-sql [FILES]                   sqlfluff with the dbt templater
     lakehouse twin                               the local AWS twin until Ctrl+C
+    lakehouse twin-conformance                   dbt-athena's functional tests on the twin
     lakehouse deploy-local                       every CloudFormation stack on moto, checked
     lakehouse deploy --stack-prefix NAME         the stacks on AWS through change sets
 
@@ -37,7 +38,7 @@ from athena_twin.errors import TwinError
 from lakecore import errors, lock
 from lakecore.errors import PipelineError
 from lakecore.lake import Lake
-from lakehouse import PROJECT_DIR, stages
+from lakehouse import PROJECT_DIR, stages, twin_conformance
 from lakehouse.dbt_runner import Dbt
 from lakehouse.display import RunReport, console, err_console
 
@@ -385,6 +386,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("twin", help="run the local AWS twin (moto + Trino as Athena)")
     p.set_defaults(func=cmd_twin)
+
+    p = sub.add_parser("twin-conformance", help="dbt-athena's functional tests on the twin")
+    p.add_argument("--workdir", default="target/twin-conformance", help="logs, junit report")
+    p.add_argument("--workers", type=int, default=2, help="pytest-xdist workers")
+    p.set_defaults(func=twin_conformance.command)
 
     for name in ("deploy-local", "deploy"):
         p = sub.add_parser(name, help="every stack on moto, checked" if name == "deploy-local"

@@ -83,3 +83,32 @@ class IngestBars:
         self.bar.update(self.land, detail=Path(name).name[:40])
         if status != "landed":  # nothing to write: the bar still reaches the end
             self.bar.update(self.land, completed=self.bar.tasks[self.land].total)
+
+
+def markdown_templates(folder: Path):
+    """Jinja2 templates of Markdown pages (the PR report, the twin's conformance page):
+    not autoescaped (Markdown is not HTML; GitHub sanitises a comment's HTML itself), so
+    table cells go through the `cell` filter, which escapes and shortens them."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(  # nosec B701 # Markdown output, see above
+        loader=FileSystemLoader(folder),
+        autoescape=False,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cell"] = markdown_cell
+    env.filters["code"] = lambda name: f"`{name}`"
+    return env
+
+
+def markdown_cell(value, width: int = 40) -> str:
+    """A value as one Markdown table cell: `|` escaped, one line, at most `width` long."""
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return f"{value:,}"
+    text = str(value).replace("|", "\\|").replace("\n", " ")
+    return text if len(text) <= width else text[: width - 3] + "..."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lakehouse.display import markdown_templates
 from lakehouse.pr_check.checks import Check
 from lakehouse.pr_check.diff import ModelDiff
 
@@ -30,31 +31,9 @@ class Result:
         return all(c.ok for c in self.checks)
 
 
-def _cell(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, int):
-        return f"{value:,}"
-    text = str(value).replace("|", "\\|").replace("\n", " ")
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def render(result: Result) -> str:
     """The report: report.md.j2 filled with the result."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    # Markdown, not HTML: GitHub sanitises a comment's HTML itself; table cells are
-    # escaped for Markdown by the `cell` filter.
-    env = Environment(  # nosec B701 # Markdown output, see above
-        loader=FileSystemLoader(Path(__file__).parent),
-        autoescape=False,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["cell"] = _cell
-    env.filters["code"] = lambda name: f"`{name}`"
+    env = markdown_templates(Path(__file__).parent)
     changed = [m for m in result.modified if m not in result.new]
     text = env.get_template("report.md.j2").render(
         result=result,
