@@ -44,7 +44,7 @@ BUCKET = "dbt-functional"
 # What the adapter's test.env.example asks for, pointed at the twin.
 SUITE_ENV = {
     "DBT_TEST_ATHENA_S3_STAGING_DIR": f"s3://{BUCKET}/staging/",
-    "DBT_TEST_ATHENA_S3_TMP_TABLE_DIR": f"s3://{BUCKET}/tmp/",
+    "DBT_TEST_ATHENA_S3_TMP_TABLE_DIR": f"s3://{BUCKET}/temporary-tables/",
     "DBT_TEST_ATHENA_REGION_NAME": "us-east-1",
     "DBT_TEST_ATHENA_DATABASE": "awsdatacatalog",
     "DBT_TEST_ATHENA_SCHEMA": "dbt_functional",
@@ -151,11 +151,27 @@ def read_junit(path: Path) -> list[Outcome]:
         for tag, name in (("failure", "failed"), ("error", "error"), ("skipped", "skipped")):
             found = case.find(tag)
             if found is not None:
-                reason = " ".join((found.get("message") or found.text or "").split())[:200]
+                reason = " ".join((found.get("message") or found.text or "").split())
                 result = "xfailed" if found.get("type") == "pytest.xfail" else name
                 break
-        outcomes.append(Outcome(test, result, reason))
+        if result in ("failed", "error"):
+            said = dbt_error(case.findtext("system-out") or "")
+            reason = f"{said} ({reason})" if said else reason
+        outcomes.append(Outcome(test, result, reason[:240]))
     return sorted(outcomes, key=lambda o: o.test)
+
+
+# dbt's console output for a failed node: "Runtime Error" (or Database, Compilation, ...)
+# on a line of its own, and on the next, what the adapter or Athena said.
+_DBT_ERROR = re.compile(r"^\s*[A-Z][a-z]+ Error\s*\n\s*(\S.*)$", re.M)
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def dbt_error(output: str) -> str:
+    """The first error dbt printed in a test's output ('' when it printed none): what
+    failed, where the test itself says only that dbt's exit state was not the expected."""
+    found = _DBT_ERROR.search(_ANSI.sub("", output))
+    return " ".join(found[1].split()) if found else ""
 
 
 def summary_line(outcomes: list[Outcome]) -> str:
@@ -172,6 +188,16 @@ def outside_iceberg_failures(outcomes: list[Outcome]) -> list[Outcome]:
     return [o for o in outcomes if o.result in ("failed", "error") and not o.iceberg]
 
 
+def suite_command(junit: Path) -> list[str]:
+    """pytest on the suite of the current folder, with the plugin, into `junit`."""
+    return [
+        *(sys.executable, "-m", "pytest", "tests/functional"),
+        *("-p", "lakehouse.twin_conformance_plugin", "-p", "no:cacheprovider"),
+        *("--color=no", f"--junitxml={junit}"),
+        *("-o", "junit_logging=system-out"),  # dbt's output, for the failures' reasons
+    ]
+
+
 def run_suite(tests: Path, work: Path, workers: int = 2) -> tuple[list[Outcome], str]:
     """The suite in `tests` on a twin (the running one, or one started for it); returns
     every test's outcome and the twin's Trino version. pytest's output goes to
@@ -186,14 +212,10 @@ def run_suite(tests: Path, work: Path, workers: int = 2) -> tuple[list[Outcome],
         s3 = boto3.client("s3")
         if BUCKET not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
             s3.create_bucket(Bucket=BUCKET)
-        command = [
-            *(sys.executable, "-m", "pytest", "tests/functional"),
-            *("-p", "lakehouse.twin_conformance_plugin", "-p", "no:cacheprovider"),
-            *("-n", str(workers), "--color=no", f"--junitxml={junit}"),
-        ]
         with open(log, "w") as out:
             subprocess.run(  # nosec B603 # this interpreter's pytest, arguments built here
-                command, cwd=tests, env={**os.environ, **SUITE_ENV}, stdout=out,
+                [*suite_command(junit), "-n", str(workers)],
+                cwd=tests, env={**os.environ, **SUITE_ENV}, stdout=out,
                 stderr=subprocess.STDOUT, timeout=3600, check=False,
             )  # fmt: skip
         if not junit.exists():
@@ -247,10 +269,12 @@ def main(work: Path, workers: int = 2) -> int:
     write_report(outcomes, run)
     console.print(run["line"])
     outside = outside_iceberg_failures(outcomes)
-    for o in outside:
-        console.print(f"  [red]✗[/] {o.test}: {o.reason}")
+    for o in outside:  # node ids hold [brackets]: printed as they are
+        console.print(f"  ✗ {o.test}: {o.reason}", markup=False, soft_wrap=True)
     console.print(
-        f"every test's result: {REPORT.relative_to(PROJECT_DIR)}; pytest's output: {work / 'suite.log'}"
+        f"every test's result: {REPORT.relative_to(PROJECT_DIR)}; "
+        f"pytest's output: {work / 'suite.log'}",
+        soft_wrap=True,
     )
     return 1 if outside else 0
 

@@ -8,7 +8,6 @@ lock's."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import textwrap
 
 import pytest
@@ -21,8 +20,11 @@ SUITE = {
     # The file and class the plugin skips (the real suite's node id).
     "test_empty.py": """
         class TestAthenaEmptySeedFlag:
-            def test_seed_empty(self):
+            def test_seed_empty_creates_table_with_zero_rows(self):
                 assert False, "would fail: the plugin must skip it"
+
+            def test_seed_without_empty_loads_all_rows(self):
+                pass  # runs on the pins: not skipped
         """,
     "test_basic.py": """
         import pytest
@@ -33,6 +35,13 @@ SUITE = {
 
             def test_fails(self):
                 assert "a|b" == "c", "a | in the reason"
+
+            def test_dbt_fails(self):
+                # What dbt prints when a node fails; the test only sees the exit state.
+                print("\x1b[0m12:00:00    Runtime Error in model m (models/m.sql)")
+                print("  Runtime Error")
+                print("    SYNTAX_ERROR: line 2:15: mismatched input 'columns'")
+                assert False, "dbt exit state did not match expected"
 
         @pytest.mark.parametrize("table_type", ["hive", "iceberg"])
         def test_on_schema_change(table_type):
@@ -62,8 +71,7 @@ def outcomes(tmp_path_factory):
         (adapter / name).write_text(textwrap.dedent(body))
     junit = root / "junit.xml"
     subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/functional", "-p", "lakehouse.twin_conformance_plugin",
-         "-p", "no:cacheprovider", "-q", f"--junitxml={junit}"],
+        conformance.suite_command(junit),
         cwd=root, capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip
     return {
@@ -73,28 +81,42 @@ def outcomes(tmp_path_factory):
 
 def test_every_result_and_reason_is_read_back(outcomes):
     assert {name: o.result for name, o in outcomes.items()} == {
+        "test_basic.py::TestBasicHive::test_dbt_fails": "failed",
         "test_basic.py::TestBasicHive::test_fails": "failed",
         "test_basic.py::TestBasicHive::test_passes": "passed",
         "test_basic.py::test_on_schema_change[hive]": "passed",
         "test_basic.py::test_on_schema_change[iceberg]": "failed",
         "test_basic.py::test_skipped": "skipped",
         "test_basic.py::test_xfail": "xfailed",
-        "test_empty.py::TestAthenaEmptySeedFlag::test_seed_empty": "skipped",
+        "test_empty.py::TestAthenaEmptySeedFlag::test_seed_empty_creates_table_with_zero_rows": (
+            "skipped"
+        ),
+        "test_empty.py::TestAthenaEmptySeedFlag::test_seed_without_empty_loads_all_rows": "passed",
         "test_incremental_iceberg.py::test_merge": "failed",
     }
     assert "a | in the reason" in outcomes["test_basic.py::TestBasicHive::test_fails"].reason
     assert outcomes["test_basic.py::test_skipped"].reason.endswith("needs Lake Formation")
-    skipped = outcomes["test_empty.py::TestAthenaEmptySeedFlag::test_seed_empty"].reason
+    # A failure dbt printed is the reason, before what the test said.
+    assert outcomes["test_basic.py::TestBasicHive::test_dbt_fails"].reason == (
+        "SYNTAX_ERROR: line 2:15: mismatched input 'columns' "
+        "(AssertionError: dbt exit state did not match expected assert False)"
+    )
+    skipped = outcomes[
+        "test_empty.py::TestAthenaEmptySeedFlag::test_seed_empty_creates_table_with_zero_rows"
+    ].reason
     assert "dbt seed --empty" in skipped and "pins" in skipped
-    assert set(NEEDS_NEWER) == {"tests/functional/adapter/test_empty.py::TestAthenaEmptySeedFlag"}
+    assert all(n.startswith("tests/functional/adapter/test_empty.py::") for n in NEEDS_NEWER)
 
 
 def test_iceberg_failures_are_told_apart_and_the_page_lists_every_test(outcomes, tmp_path):
     found = list(outcomes.values())
     outside = [o.test.rsplit("/", 1)[-1] for o in conformance.outside_iceberg_failures(found)]
-    assert outside == ["test_basic.py::TestBasicHive::test_fails"]
+    assert outside == [
+        "test_basic.py::TestBasicHive::test_dbt_fails",
+        "test_basic.py::TestBasicHive::test_fails",
+    ]
     assert conformance.summary_line(found) == (
-        "dbt-athena functional suite on the twin: 2 passed, 3 failed, 2 skipped, 1 xfailed"
+        "dbt-athena functional suite on the twin: 3 passed, 4 failed, 2 skipped, 1 xfailed"
     )
     page = tmp_path / "twin-conformance.md"
     run = {
@@ -108,7 +130,7 @@ def test_iceberg_failures_are_told_apart_and_the_page_lists_every_test(outcomes,
     assert "| `test_basic.py::TestBasicHive::test_fails` | ❌ failed |" in page.read_text()
     assert all(line.count(" | ") == 2 for line in rows)  # the | in a reason is escaped
     assert (
-        "1 failed outside the Iceberg tests (the goal is none); 2 Iceberg tests" in page.read_text()
+        "2 failed outside the Iceberg tests (the goal is none); 2 Iceberg tests" in page.read_text()
     )
 
 
