@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from athena_twin.bridge import CATALOG, Translated, Unsupported, created_view, translate
+from athena_twin.values import as_text, athena_type, parse_type
 
 PAGE = 1000  # Athena's largest GetQueryResults page
 LONG_POLL = 0.5  # seconds a GetQueryExecution on a running query waits for its end
@@ -78,48 +79,18 @@ def _run_once_a_node_serves_the_catalog(cursor, sql: str) -> list:
     raise AssertionError("unreachable: tenacity returns or raises")  # pragma: no cover
 
 
-def athena_type(trino_type: str) -> tuple[str, int, int]:
-    """Trino's type -> (Athena's ColumnInfo Type, Precision, Scale)."""
-    base, _, args = trino_type.partition("(")
-    base = base.strip()
-    numbers = [int(a) for a in args.rstrip(")").split(",") if a.strip().isdigit()]
-    if base == "decimal" and len(numbers) == 2:
-        return "decimal", numbers[0], numbers[1]
-    if base in ("varchar", "char"):
-        return base, numbers[0] if numbers else 2147483647, 0
-    if base.startswith("timestamp"):
-        tz = " with time zone" if "with time zone" in trino_type else ""
-        return f"timestamp{tz}", 3, 0
-    if base == "real":
-        return "float", 0, 0
-    return base, 0, 0
-
-
-def as_text(value: Any) -> str | None:
-    """A value as Athena returns it in VarCharValue (None: no VarCharValue)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "[" + ", ".join("null" if v is None else str(as_text(v)) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={as_text(v)}" for k, v in value.items()) + "}"
-    return str(value)
-
-
 class AthenaOnTrino:
     """Executions of one moto server, run on the Trino at `trino_url`."""
 
     def __init__(
         self,
         trino_url: str,
-        set_glue_parameters: Callable[..., None],
+        change_glue_table: Callable[..., None],
         record_view_columns: Callable[..., None],
     ) -> None:
         parsed = urlparse(trino_url)
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 8080
-        self.set_glue_parameters = set_glue_parameters
+        self.change_glue_table = change_glue_table
         self.record_view_columns = record_view_columns
         self.executions: dict[str, Execution] = {}
         self.lock = threading.Lock()
@@ -215,8 +186,10 @@ class AthenaOnTrino:
         start = int(token or 0)
         size = min(max_results or PAGE, PAGE)
         rows = ex.rows
-        if ex.statement == "DML" and ex.substatement == "SELECT":
-            rows = [[c["Name"] for c in ex.columns], *rows]  # Athena's header row
+        if ex.substatement in ("SELECT", "EXPLAIN"):
+            # Athena's header row: a client skips it for a query, not for EXPLAIN's plain
+            # text (dbt-athena's test__run_ddl_query reads it as the first row).
+            rows = [[c["Name"] for c in ex.columns], *rows]
         page = rows[start : start + size]
         out: dict[str, Any] = {
             "ResultSet": {
@@ -240,8 +213,7 @@ class AthenaOnTrino:
                 return
             ex.state = "RUNNING"
             if translated.glue_update is not None:
-                schema, table, parameters = translated.glue_update
-                self.set_glue_parameters(account, region, schema, table, parameters)
+                self.change_glue_table(account, region, translated.glue_update)
             if translated.sql is not None:
                 if self.listings_changed.is_set():
                     self.listings_changed.clear()
@@ -314,6 +286,7 @@ class AthenaOnTrino:
             description = cursor.description or []
             if translated.statement == "UTILITY" or translated.substatement == "SELECT":
                 ex.columns = []
+                types = [parse_type(str(d[1])) for d in description]
                 for d in description:
                     kind, precision, scale = athena_type(str(d[1]))
                     ex.columns.append(
@@ -328,7 +301,7 @@ class AthenaOnTrino:
                             "CaseSensitive": kind in ("varchar", "char"),
                         }
                     )
-                ex.rows = [[as_text(v) for v in row] for row in rows]
+                ex.rows = [[as_text(v, t) for v, t in zip(row, types, strict=True)] for row in rows]
             else:
                 count = cursor.rowcount
                 if (count is None or count < 0) and rows and rows[0] and str(rows[0][0]).isdigit():

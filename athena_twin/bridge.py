@@ -10,7 +10,7 @@ same table). A statement the twin cannot run fails with one line naming it
     translated = translate(sql)
     translated.sql           what Trino runs (None: nothing for Trino to run)
     translated.session       Trino session properties the statement needs
-    translated.glue_update   (schema, table, parameters) to merge into the Glue table
+    translated.glue_update   a GlueChange: what the statement changes in the Glue table
     translated.statement     Athena's StatementType: DDL, DML or UTILITY
 """
 
@@ -21,6 +21,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+from athena_twin.values import hive_type
 
 CATALOG = "awsdatacatalog"
 
@@ -70,6 +72,22 @@ TRANSLATIONS: tuple[Translation, ...] = (
         "table with Hive connector properties (CSV columns are varchar in both).",
     ),
     Translation(
+        "Hive DDL table",
+        "`create external table ... (c int, ...) [stored as parquet] location 's3://...'` "
+        "(dbt-athena's seed_by_insert)",
+        "`create table ... (c integer, ...) with (format='TEXTFILE', external_location=...)`",
+        "Athena takes Hive DDL; Trino declares the same external table with Hive connector "
+        "properties (Hive's default format is TEXTFILE).",
+    ),
+    Translation(
+        "add / replace columns",
+        "`alter table s.t add columns (c int)`, `... replace columns (...)` "
+        "(dbt-athena's on_schema_change)",
+        "the columns written to the Glue table (no Trino statement)",
+        "Athena's Hive DDL changes the table's columns in the Glue Data Catalog; Trino has "
+        "no REPLACE COLUMNS, so the twin writes the columns to Glue as Athena does.",
+    ),
+    Translation(
         "set tblproperties",
         "`alter table s.t set tblproperties ('classification'='parquet')`",
         "the properties merged into the Glue table's Parameters (no Trino statement)",
@@ -111,13 +129,24 @@ class Unsupported(Exception):
     """A statement the twin cannot run as Athena would."""
 
 
+@dataclass(frozen=True)
+class GlueChange:
+    """What a Hive DDL statement changes in a Glue table, where Athena writes it."""
+
+    schema: str
+    table: str
+    parameters: dict[str, str] = field(default_factory=dict)  # merged into Parameters
+    columns: tuple[tuple[str, str], ...] = ()  # (name, Hive type), appended to the columns
+    replace_columns: bool = False  # the columns are the table's whole list (partitions kept)
+
+
 @dataclass
 class Translated:
     sql: str | None
     statement: str  # DDL | DML | UTILITY
     substatement: str
     session: dict[str, str] = field(default_factory=dict)
-    glue_update: tuple[str, str, dict[str, str]] | None = None
+    glue_update: GlueChange | None = None
 
 
 _COMMENT = re.compile(r"^\s*(--[^\n]*\n|/\*.*?\*/)", re.S)
@@ -128,6 +157,10 @@ _TBLPROPERTIES = re.compile(
     r"^alter\s+table\s+`?([^`.\s]+)`?\.`?([^`\s]+)`?\s+set\s+tblproperties\s*\((.*)\)\s*$",
     re.I | re.S,
 )
+_ALTER_COLUMNS = re.compile(
+    r"^alter\s+table\s+`?([^`.\s]+)`?\.`?([^`\s]+)`?\s+(add|replace)\s+columns\s*\((.*)\)\s*$",
+    re.I | re.S,
+)
 _CSV_TABLE = re.compile(
     r"^create\s+external\s+table\s+(?P<name>\S+)\s*\((?P<columns>.*?)\)\s*"
     r"row\s+format\s+serde\s+'org\.apache\.hadoop\.hive\.serde2\.OpenCSVSerde'\s*"
@@ -135,7 +168,16 @@ _CSV_TABLE = re.compile(
     r"(?:tblproperties\s*\((?P<props>.*?)\))?\s*$",
     re.I | re.S,
 )
-_HIVE_TYPES = {"string": "varchar", "int": "integer", "float": "real"}
+_HIVE_TABLE = re.compile(
+    r"^create\s+external\s+table\s+(?:if\s+not\s+exists\s+)?(?P<name>\S+)\s*\((?P<columns>.*)\)\s*"
+    r"(?:stored\s+as\s+(?P<format>\w+)\s*)?"
+    r"location\s+'(?P<location>[^']+)'\s*"
+    r"(?:tblproperties\s*\((?P<props>.*?)\))?\s*$",
+    re.I | re.S,
+)
+_HIVE_TYPES = {"string": "varchar", "int": "integer", "float": "real", "binary": "varbinary"}
+# Athena's STORED AS formats Trino's Hive connector writes too (Hive's default: TEXTFILE).
+_HIVE_FORMATS = ("PARQUET", "ORC", "TEXTFILE", "AVRO", "JSON", "SEQUENCEFILE")
 
 
 def strip(sql: str) -> str:
@@ -185,11 +227,31 @@ def _ctas(body: str) -> tuple[str, dict[str, str]]:
     return body[: head.end()] + ", ".join(kept) + rest[end:], session
 
 
-def _csv_table(match: re.Match) -> str:
+def hive_columns(text: str) -> list[tuple[str, str]]:
+    """A Hive DDL column list, `` `a` int, `b` decimal(18,2), `c` map<string,int> ``,
+    as (name, type) pairs: split on the commas outside parentheses and angle brackets."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch in "(<"
+        depth -= ch in ")>"
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
     columns = []
-    for part in match.group("columns").split(","):
-        name, _, kind = part.strip().rpartition(" ")
-        columns.append(f"{_quote_hive(name.strip())} {_HIVE_TYPES.get(kind.lower(), kind)}")
+    for part in (p.strip() for p in parts if p.strip()):
+        found = re.match(r"(`[^`]+`|\"[^\"]+\"|\S+)\s+(.+)$", part, re.S)
+        if found is None:
+            raise Unsupported(f"a column without a type: {part!r}")
+        columns.append((found[1].strip('`"'), " ".join(found[2].split()).lower()))
+    return columns
+
+
+def _csv_table(match: re.Match) -> str:
+    columns = [
+        f"{_quote_hive(f'`{name}`')} {_HIVE_TYPES.get(kind, kind)}"
+        for name, kind in hive_columns(match.group("columns"))
+    ]
     props = _pairs(match.group("props") or "")
     skip = props.get("skip.header.line.count", "0")
     with_ = ["format='CSV'", f"external_location='{match.group('location')}'"]
@@ -198,6 +260,24 @@ def _csv_table(match: re.Match) -> str:
     return (
         f"create table {_quote_hive(match.group('name'))} ({', '.join(columns)}) "
         f"with ({', '.join(with_)})"
+    )
+
+
+def _hive_table(match: re.Match) -> str:
+    """A Hive DDL external table (no SerDe named) as Trino's Hive connector declares it."""
+    columns = []
+    for name, kind in hive_columns(match.group("columns")):
+        if "<" in kind:
+            raise Unsupported(f"a complex Hive column type in Hive DDL: {name} {kind}")
+        columns.append(f"{_quote_hive(f'`{name}`')} {_HIVE_TYPES.get(kind, kind)}")
+    form = (match.group("format") or "TEXTFILE").upper()
+    if form not in _HIVE_FORMATS:
+        raise Unsupported(f"STORED AS {form}: the twin's Trino writes {', '.join(_HIVE_FORMATS)}")
+    if match.group("props"):
+        raise Unsupported(f"tblproperties on a Hive DDL table: {match.group('props')[:80]}")
+    return (
+        f"create table {_quote_hive(match.group('name'))} ({', '.join(columns)}) "
+        f"with (format='{form}', external_location='{match.group('location')}')"
     )
 
 
@@ -215,9 +295,21 @@ def translate(sql: str) -> Translated:
         return Translated(body, "UTILITY", first.upper())
     if tbl := _TBLPROPERTIES.match(body):
         schema, table, props = tbl.groups()
-        return Translated(None, "DDL", "ALTER_TABLE", glue_update=(schema, table, _pairs(props)))
+        change = GlueChange(schema, table, parameters=_pairs(props))
+        return Translated(None, "DDL", "ALTER_TABLE", glue_update=change)
+    if alter := _ALTER_COLUMNS.match(body):
+        schema, table, verb, columns = alter.groups()
+        change = GlueChange(
+            schema,
+            table,
+            columns=tuple(hive_columns(columns)),
+            replace_columns=verb.lower() == "replace",
+        )
+        return Translated(None, "DDL", "ALTER_TABLE", glue_update=change)
     if csv := _CSV_TABLE.match(body):
         return Translated(_csv_table(csv), "DDL", "CREATE_TABLE")
+    if hive := _HIVE_TABLE.match(body):
+        return Translated(_hive_table(hive), "DDL", "CREATE_TABLE")
     if _CTAS.match(body) and re.search(r"\)\s*as\b", body, re.I):
         ctas, session = _ctas(body)
         return Translated(ctas, "DDL", "CREATE_TABLE_AS_SELECT", session=session)
@@ -245,50 +337,6 @@ def created_view(sql: str) -> tuple[str | None, str] | None:
         return None
     parts = [p.strip('"') for p in re.findall(r'"[^"]+"|\w+', match.group("name"))]
     return (parts[-2] if len(parts) >= 2 else None), parts[-1]
-
-
-def hive_type(trino_type: str) -> str:
-    """A Trino type as the Glue catalog (Hive) names it."""
-    t = trino_type.strip()
-    base, _, rest = t.partition("(")
-    base = base.strip().lower()
-    if base in ("varchar", "json", "uuid", "ipaddress"):
-        return "string"
-    if base == "integer":
-        return "int"
-    if base == "real":
-        return "float"
-    if base.startswith("timestamp"):
-        return "timestamp"
-    if base == "varbinary":
-        return "binary"
-    if base in ("decimal", "char"):
-        return t.replace(" ", "")
-    if base == "array":
-        return f"array<{hive_type(rest[:-1])}>"
-    if base == "map":
-        key, value = _split_top(rest[:-1])
-        return f"map<{hive_type(key)},{hive_type(value)}>"
-    if base == "row":
-        fields = []
-        for part in _split_top(rest[:-1]):
-            name, _, kind = part.strip().partition(" ")
-            fields.append(name.strip('"') + ":" + hive_type(kind))
-        return f"struct<{','.join(fields)}>"
-    return base
-
-
-def _split_top(text: str) -> list[str]:
-    """Split on the commas that are not inside parentheses."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        depth += ch == "("
-        depth -= ch == ")"
-        if ch == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return [p.strip() for p in parts]
 
 
 def view_columns(view_original_text: str) -> list[dict[str, str]]:

@@ -101,15 +101,21 @@ def _update_glue_table(found, change) -> None:
     found.update(current)
 
 
-def set_glue_parameters(
-    account: str, region: str, schema: str, table: str, parameters: dict[str, str]
-) -> None:
-    """Merge table properties into a Glue table, as Athena's `set tblproperties` does."""
+def change_glue_table(account: str, region: str, change) -> None:
+    """A Hive DDL statement's change (bridge.GlueChange) written to its Glue table, as
+    Athena writes it: `set tblproperties` merged into Parameters, `add columns` appended
+    to the columns, `replace columns` as the whole list (the partition keys stay)."""
 
-    def merge(current: dict) -> None:
-        current["Parameters"] = {**(current.get("Parameters") or {}), **parameters}
+    def apply(current: dict) -> None:
+        current["Parameters"] = {**(current.get("Parameters") or {}), **change.parameters}
+        if change.columns:
+            descriptor = dict(current.get("StorageDescriptor") or {})
+            new = [{"Name": name, "Type": kind} for name, kind in change.columns]
+            kept = [] if change.replace_columns else list(descriptor.get("Columns") or [])
+            descriptor["Columns"] = kept + new
+            current["StorageDescriptor"] = descriptor
 
-    _update_glue_table(_glue_table(account, region, schema, table), merge)
+    _update_glue_table(_glue_table(account, region, change.schema, change.table), apply)
 
 
 def record_view_columns(account: str, region: str, schema: str, view: str) -> None:
@@ -183,7 +189,7 @@ def run_athena_on_trino(trino_url: str, cached_prefixes: tuple[str, ...] = ()) -
     """moto's Athena query API answered by the bridge to Trino (athena_bridge.py)."""
     from athena_twin.athena_bridge import AthenaOnTrino
 
-    bridge = AthenaOnTrino(trino_url, set_glue_parameters, record_view_columns)
+    bridge = AthenaOnTrino(trino_url, change_glue_table, record_view_columns)
     glue_for_trino.show_glue_to_trino()
     watch_cached_zones(bridge.listings_changed.set, cached_prefixes)
     for name, handler in {**_query_handlers(bridge), **_history_handlers(bridge)}.items():

@@ -161,9 +161,12 @@ def read_junit(path: Path) -> list[Outcome]:
     return sorted(outcomes, key=lambda o: o.test)
 
 
-# dbt's console output for a failed node: "Runtime Error" (or Database, Compilation, ...)
-# on a line of its own, and on the next, what the adapter or Athena said.
-_DBT_ERROR = re.compile(r"^\s*[A-Z][a-z]+ Error\s*\n\s*(\S.*)$", re.M)
+# dbt's console output for a failed node: "Runtime Error in model m (models/m.sql)" (or
+# Database, Compilation, ...), at times a bare "Runtime Error" below it, then on the next
+# line what the adapter or Athena said.
+_DBT_ERROR = re.compile(
+    r"\b[A-Z][a-z]+ Error\b[^\n]*\n(?:\s*[A-Z][a-z]+ Error\s*\n)?\s*(\S.*)$", re.M
+)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -241,6 +244,19 @@ def write_report(outcomes: list[Outcome], run: dict, path: Path = REPORT) -> Non
     path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
+def _checkout() -> str:
+    """The commit the suite ran on, marked when the working tree had changes."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(  # nosec B603 B607 # git, arguments built here
+            ["git", *args], cwd=PROJECT_DIR, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD")
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs")
+    return f"{commit} with uncommitted changes" if commit and changed else commit
+
+
 def main(work: Path, workers: int = 2) -> int:
     """`make twin-conformance`: the suite on the twin, its line, the docs page; 1 when a
     test outside the Iceberg tests failed."""
@@ -253,9 +269,7 @@ def main(work: Path, workers: int = 2) -> int:
     work.mkdir(parents=True, exist_ok=True)
     tests = adapter_tests()
     outcomes, trino = run_suite(tests, work, workers)
-    commit = subprocess.run(  # nosec B603 B607 # git, arguments built here
-        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True
-    ).stdout.strip()
+    commit = _checkout()
     run = {
         "date": datetime.now(UTC).date().isoformat(),
         "commit": commit or "(not a git checkout)",

@@ -8,8 +8,13 @@ the API's answer. The translations these tests exercise are the rows of
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import math
 import time
+from ipaddress import ip_address
+from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -224,10 +229,20 @@ def test_every_translation_is_exercised_or_named():
     )
     assert "table_type" not in ctas.sql and "is_external" not in ctas.sql
     assert ctas.session == {"awsdatacatalog.compression_codec": "ZSTD"}
-    assert translate("alter table `s`.`t` set tblproperties ('k'='v')").glue_update == (
-        "s",
-        "t",
-        {"k": "v"},
+    properties = translate("alter table `s`.`t` set tblproperties ('k'='v')").glue_update
+    assert (properties.schema, properties.table, properties.parameters) == ("s", "t", {"k": "v"})
+    added = translate("alter table `s`.`t` add columns (`a` decimal(18,2), `b` map<string,int>)")
+    assert added.sql is None and not added.glue_update.replace_columns
+    assert added.glue_update.columns == (("a", "decimal(18,2)"), ("b", "map<string,int>"))
+    replaced = translate("alter table s.t\n replace columns (`a` int)").glue_update
+    assert replaced.replace_columns and replaced.columns == (("a", "int"),)
+    table = translate(
+        "create external table `s`.`t` (`id` int, `price` decimal(18,2), `at` timestamp) "
+        "location 's3://b/t/'"
+    )
+    assert table.sql == (
+        'create table "s"."t" ("id" integer, "price" decimal(18,2), "at" timestamp) '
+        "with (format='TEXTFILE', external_location='s3://b/t/')"
     )
 
 
@@ -366,3 +381,74 @@ def test_dbt_athenas_boto3_sessions_share_one_model_loader(twin):
         glue = session.client("glue", endpoint_url=twin.moto)
         assert glue.meta.region_name == region
         assert "DatabaseList" in glue.get_databases()
+
+
+# Values of every kind through the twin's GetQueryResults, read back by dbt-athena's own
+# result parser: (SQL, what the adapter must get). The adapter's functional test
+# test_connections asks the same of Athena.
+VALUES = [
+    ("ARRAY[1, 2, 3]", ["1", "2", "3"]),
+    ("ARRAY['a', 'b']", ["a", "b"]),
+    ("MAP(ARRAY['a', 'b'], ARRAY[1, 2])", {"a": "1", "b": "2"}),
+    ("CAST(ROW(1, 'x') AS ROW(a INTEGER, b VARCHAR))", {"a": "1", "b": "x"}),
+    ("MAP(ARRAY['k'], ARRAY[ARRAY[1, 2]])", {"k": ["1", "2"]}),
+    ("X'68 65 6c 6c 6f'", b"hello"),
+    ("TIME '12:34:56.789'", dt.time(12, 34, 56, 789000)),
+    ("TIME '12:34:56.789 -00:30'", dt.time(12, 34, 56, 789000, tzinfo=dt.timezone(-dt.timedelta(minutes=30)))),
+    ("TIMESTAMP '2024-07-05 12:34:56.789'", dt.datetime(2024, 7, 5, 12, 34, 56, 789000)),
+    ("TIMESTAMP '2024-07-05 12:34:56.789 UTC'", dt.datetime(2024, 7, 5, 12, 34, 56, 789000, tzinfo=dt.UTC)),
+    ("TIMESTAMP '2024-07-05 12:34:56.789 America/New_York'",
+     dt.datetime(2024, 7, 5, 12, 34, 56, 789000, tzinfo=ZoneInfo("America/New_York"))),
+    ("UUID 'e50e499b-982f-4cbe-9f50-e11b1c83572e'", UUID("e50e499b-982f-4cbe-9f50-e11b1c83572e")),
+    ("IPADDRESS '2001:db8::1'", ip_address("2001:db8::1")),
+    ("JSON '[1, 2, [\"c\"]]'", [1, 2, ["c"]]),
+    ("1e0 / 0e0", math.inf),
+    ("CAST(3.1415927 AS REAL)", 3.1415927),
+    ("true", True),
+]  # fmt: skip
+
+
+def test_values_read_back_as_dbt_athena_reads_athenas(aws, schema):
+    from dbt.adapters.athena.connections import AthenaResultSet
+
+    columns = ", ".join(f"{sql} AS c{i}" for i, (sql, _) in enumerate(VALUES))
+    done = run(aws, HEADER + f"SELECT {columns}", schema)
+    assert done["Status"]["State"] == "SUCCEEDED", done["Status"]
+    data, info = rows(aws, done)
+    assert data[0] == [f"c{i}" for i in range(len(VALUES))]  # Athena's header row
+    reader = AthenaResultSet.__new__(AthenaResultSet)  # only its value parser is used
+    for (sql, expected), column, text in zip(VALUES, info, data[1], strict=True):
+        value = reader._convert_type((column["Name"], column["Type"]), {"VarCharValue": text})
+        assert value == expected, (sql, column["Type"], text)
+    types = {sql: column["Type"] for (sql, _), column in zip(VALUES, info, strict=True)}
+    assert types["TIME '12:34:56.789 -00:30'"] == "time with time zone"
+    assert types["CAST(3.1415927 AS REAL)"] == "float"
+
+
+def test_trino_type_signatures_parse_to_athenas_column_types():
+    from athena_twin.values import athena_type, parse_type
+
+    row = parse_type(
+        'row(a integer, "b c" map(varchar(1), array(timestamp(3) with time zone)), decimal(18,2))'
+    )
+    assert row.name == "row" and row.field_names == ("a", "b c", None)
+    assert [t.name for t in row.arguments] == ["integer", "map", "decimal"]
+    assert row.arguments[1].arguments[1].arguments[0].name == "timestamp with time zone"
+    assert row.arguments[2].numbers == (18, 2)
+    assert athena_type("decimal(18,2)") == ("decimal", 18, 2)
+    assert athena_type("time(3) with time zone") == ("time with time zone", 0, 0)
+    assert athena_type("varchar") == ("varchar", 2147483647, 0)
+    assert athena_type("array(row(x double))") == ("array", 0, 0)
+    with pytest.raises(ValueError, match="not a Trino type"):
+        parse_type("integer)")
+
+
+def test_explain_answers_with_athenas_header_row(aws, schema):
+    """EXPLAIN is plain text to a client (dbt-athena keeps its first row): Athena's
+    answer starts with the header row, the column "Query Plan"."""
+    done = run(aws, "EXPLAIN SELECT 1", schema)
+    assert done["Status"]["State"] == "SUCCEEDED", done["Status"]
+    assert (done["StatementType"], done["SubstatementType"]) == ("UTILITY", "EXPLAIN")
+    data, info = rows(aws, done)
+    assert [c["Name"] for c in info] == ["Query Plan"] and data[0] == ["Query Plan"]
+    assert "Output" in data[1][0]  # Trino's plan

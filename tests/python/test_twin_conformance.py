@@ -43,6 +43,11 @@ SUITE = {
                 print("    SYNTAX_ERROR: line 2:15: mismatched input 'columns'")
                 assert False, "dbt exit state did not match expected"
 
+            def test_dbt_fails_without_a_bare_header(self):
+                print("\x1b[0m12:00:00    Runtime Error in model iceberg_model (models/i.sql)")
+                print("  NOT_SUPPORTED: the local AWS twin cannot run this statement")
+                assert False, "dbt exit state did not match expected"
+
         @pytest.mark.parametrize("table_type", ["hive", "iceberg"])
         def test_on_schema_change(table_type):
             assert table_type == "hive", f"{table_type} fails"
@@ -82,6 +87,7 @@ def outcomes(tmp_path_factory):
 def test_every_result_and_reason_is_read_back(outcomes):
     assert {name: o.result for name, o in outcomes.items()} == {
         "test_basic.py::TestBasicHive::test_dbt_fails": "failed",
+        "test_basic.py::TestBasicHive::test_dbt_fails_without_a_bare_header": "failed",
         "test_basic.py::TestBasicHive::test_fails": "failed",
         "test_basic.py::TestBasicHive::test_passes": "passed",
         "test_basic.py::test_on_schema_change[hive]": "passed",
@@ -101,6 +107,8 @@ def test_every_result_and_reason_is_read_back(outcomes):
         "SYNTAX_ERROR: line 2:15: mismatched input 'columns' "
         "(AssertionError: dbt exit state did not match expected assert False)"
     )
+    reason = outcomes["test_basic.py::TestBasicHive::test_dbt_fails_without_a_bare_header"].reason
+    assert reason.startswith("NOT_SUPPORTED: the local AWS twin cannot run this statement (")
     skipped = outcomes[
         "test_empty.py::TestAthenaEmptySeedFlag::test_seed_empty_creates_table_with_zero_rows"
     ].reason
@@ -113,10 +121,11 @@ def test_iceberg_failures_are_told_apart_and_the_page_lists_every_test(outcomes,
     outside = [o.test.rsplit("/", 1)[-1] for o in conformance.outside_iceberg_failures(found)]
     assert outside == [
         "test_basic.py::TestBasicHive::test_dbt_fails",
+        "test_basic.py::TestBasicHive::test_dbt_fails_without_a_bare_header",
         "test_basic.py::TestBasicHive::test_fails",
     ]
     assert conformance.summary_line(found) == (
-        "dbt-athena functional suite on the twin: 3 passed, 4 failed, 2 skipped, 1 xfailed"
+        "dbt-athena functional suite on the twin: 3 passed, 5 failed, 2 skipped, 1 xfailed"
     )
     page = tmp_path / "twin-conformance.md"
     run = {
@@ -130,7 +139,7 @@ def test_iceberg_failures_are_told_apart_and_the_page_lists_every_test(outcomes,
     assert "| `test_basic.py::TestBasicHive::test_fails` | ❌ failed |" in page.read_text()
     assert all(line.count(" | ") == 2 for line in rows)  # the | in a reason is escaped
     assert (
-        "2 failed outside the Iceberg tests (the goal is none); 2 Iceberg tests" in page.read_text()
+        "3 failed outside the Iceberg tests (the goal is none); 2 Iceberg tests" in page.read_text()
     )
 
 
