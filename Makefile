@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LAKE ?= lake
 SCALE ?= 0.01
+THROTTLE ?= 0
 BASE ?= origin/main
 PORT ?= 8080
 # pytest-xdist workers for `make test`: the twin's tests share one (one Trino), the rest
@@ -72,8 +73,9 @@ lock: | $(BIN)/python ## refresh requirements/*.txt (UPGRADE=pkg,pkg or UPGRADE=
 demo: $(VENV)/.installed ## the whole pipeline on generated data (SCALE=0.01)
 	$(BIN)/lakehouse --lake $(LAKE) demo --scale $(SCALE)
 
+# THROTTLE=0.05: the twin throttles that share of its Athena API calls (athena_twin/faults.py).
 demo-aws: $(VENV)/.installed-dev ## the pipeline on the local AWS twin (moto + Trino), compared with DuckDB
-	$(BIN)/lakehouse demo-aws --scale $(SCALE)
+	LAKEHOUSE_TWIN_THROTTLE=$(THROTTLE) $(BIN)/lakehouse demo-aws --scale $(SCALE)
 
 deploy-local: $(VENV)/.installed-dev ## deploy every CloudFormation stack to moto, check each resource, run the state machine
 	$(BIN)/lakehouse deploy-local

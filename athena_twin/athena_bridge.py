@@ -20,7 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from athena_twin.bridge import CATALOG, Translated, Unsupported, created_view, translate
+from sqlglot import exp
+
+from athena_twin.bridge import CATALOG, Refused, Translated, Unsupported, translate
+from athena_twin.result_files import from_csv, to_csv
+from athena_twin.statements import parse
 from athena_twin.values import as_text, athena_type, parse_type
 
 PAGE = 1000  # Athena's largest GetQueryResults page
@@ -37,6 +41,10 @@ class Execution:
     context: dict[str, str]
     output_location: str | None
     workgroup: str
+    account: str = ""
+    encryption: dict | None = None  # the results' EncryptionConfiguration
+    cutoff: int | None = None  # the work group's BytesScannedCutoffPerQuery
+    result_file: str | None = None  # <output>/<id>.csv once written
     state: str = "QUEUED"
     statement: str = "DML"
     substatement: str = "SELECT"
@@ -82,16 +90,12 @@ def _run_once_a_node_serves_the_catalog(cursor, sql: str) -> list:
 class AthenaOnTrino:
     """Executions of one moto server, run on the Trino at `trino_url`."""
 
-    def __init__(
-        self,
-        trino_url: str,
-        change_glue_table: Callable[..., None],
-        record_view_columns: Callable[..., None],
-    ) -> None:
+    def __init__(self, trino_url: str, moto: Any) -> None:
+        """`moto`: moto's own state as the bridge reads and writes it
+        (moto_server.MotoSide: Glue tables, S3 locations, prepared statements)."""
         parsed = urlparse(trino_url)
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 8080
-        self.change_glue_table = change_glue_table
-        self.record_view_columns = record_view_columns
+        self.moto = moto
         self.executions: dict[str, Execution] = {}
         self.lock = threading.Lock()
         self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="athena-on-trino")
@@ -108,8 +112,11 @@ class AthenaOnTrino:
         workgroup: str,
         account: str,
         region: str,
+        encryption: dict | None = None,
+        cutoff: int | None = None,
     ) -> str:
-        ex = Execution(str(uuid.uuid4()), query, context or {}, output_location, workgroup)
+        ex = Execution(str(uuid.uuid4()), query, context or {}, output_location, workgroup,
+                       account, encryption, cutoff)  # fmt: skip
         with self.lock:
             self.executions[ex.id] = ex
         self.pool.submit(self._run, ex, account, region)
@@ -186,7 +193,12 @@ class AthenaOnTrino:
         start = int(token or 0)
         size = min(max_results or PAGE, PAGE)
         rows = ex.rows
-        if ex.substatement in ("SELECT", "EXPLAIN"):
+        if ex.result_file:  # read from the results file, as Athena reads it
+            found = self.moto.read_result(ex.account, ex.result_file)
+            if found is None:
+                raise LookupError(f"the query's results file is gone: {ex.result_file}")
+            rows = from_csv(found)
+        elif ex.substatement in ("SELECT", "EXECUTE", "EXPLAIN"):
             # Athena's header row: a client skips it for a query, not for EXPLAIN's plain
             # text (dbt-athena's test__run_ddl_query reads it as the first row).
             rows = [[c["Name"] for c in ex.columns], *rows]
@@ -207,22 +219,34 @@ class AthenaOnTrino:
     # ------------------------------------------------------------- running
     def _run(self, ex: Execution, account: str, region: str) -> None:
         try:
-            translated = translate(ex.query)
-            ex.statement, ex.substatement = translated.statement, translated.substatement
+            statement = parse(ex.query)
+            ex.statement, ex.substatement = statement.kind
+            tables = f"{(ex.output_location or '').rstrip('/')}/tables/{ex.id}/"
+            translated = translate(statement, tables if ex.output_location else None)
             if ex.state == "CANCELLED":
                 return
             ex.state = "RUNNING"
-            if translated.glue_update is not None:
-                self.change_glue_table(account, region, translated.glue_update)
+            self._prepared(ex, translated, account, region)
+            self._refuse_projections(ex, statement, account, region)
+            if translated.writes_to and self.moto.has_objects(account, translated.writes_to):
+                raise Refused(
+                    "HIVE_PATH_ALREADY_EXISTS",
+                    f"Target directory for table already exists: {translated.writes_to}",
+                )
             if translated.sql is not None:
                 if self.listings_changed.is_set():
                     self.listings_changed.clear()
                     self._flush_listings(ex)
                 self._trino(ex, translated)
-                view = created_view(translated.sql)
-                if view is not None:
-                    schema = view[0] or ex.context.get("Database") or "default"
-                    self.record_view_columns(account, region, schema, view[1])
+                if ex.cutoff and ex.bytes_scanned > ex.cutoff:
+                    # Trino checks its limit every second or so: a shorter query ends first.
+                    raise Refused("EXCEEDED_SCAN_LIMIT", "over the work group's limit")
+                self._write_results(ex)
+            if translated.glue_update is not None:
+                self.moto.change_glue_table(account, region, translated.glue_update)
+            if translated.view is not None:
+                schema = translated.view[0] or ex.context.get("Database") or "default"
+                self.moto.record_view_columns(account, region, schema, translated.view[1])
             if ex.state == "RUNNING":
                 ex.state = "SUCCEEDED"
         except Unsupported as exc:
@@ -231,12 +255,59 @@ class AthenaOnTrino:
             )
         except Exception as exc:  # every failure becomes a FAILED execution, as on Athena
             name = getattr(exc, "error_name", None) or type(exc).__name__
+            if name == "EXCEEDED_SCAN_LIMIT":  # Athena cancels a query over the limit
+                ex.state, ex.reason = (
+                    "CANCELLED",
+                    (
+                        f"Query cancelled: it scanned more than the work group's limit of "
+                        f"{ex.cutoff} bytes (BytesScannedCutoffPerQuery)"
+                    ),
+                )
+                return
             message = getattr(exc, "message", None) or str(exc)
             category = TRINO_CATEGORY.get(getattr(exc, "error_type", ""), OTHER)
             self._fail(ex, name, message, category, getattr(exc, "error_code", None))
         finally:
             ex.completed = ex.completed or time.time()
             ex.finished.set()
+
+    def _write_results(self, ex: Execution) -> None:
+        """A query's rows written to its output location as Athena writes them
+        (result_files.py), with the work group's encryption; GetQueryResults reads them."""
+        if ex.substatement not in ("SELECT", "EXECUTE") or not ex.output_location:
+            return
+        location = f"{ex.output_location.rstrip('/')}/{ex.id}.csv"
+        body = to_csv([c["Name"] for c in ex.columns], ex.rows)
+        self.moto.write_result(ex.account, location, body, ex.encryption)
+        ex.result_file, ex.rows = location, []
+
+    def _refuse_projections(self, ex: Execution, statement, account: str, region: str) -> None:
+        """A query of a projected table whose projection the twin cannot compute fails
+        naming the setting, instead of answering with no partitions."""
+        if statement.tree is None:
+            return
+        for table in statement.tree.find_all(exp.Table):
+            schema = table.db or ex.context.get("Database") or "default"
+            problem = self.moto.projection_problem(account, region, schema, table.name)
+            if problem:
+                raise Unsupported(f"partition projection with {problem} ({schema}.{table.name})")
+
+    def _prepared(self, ex: Execution, translated: Translated, account: str, region: str) -> None:
+        """PREPARE keeps a statement in the work group, as Athena's CreatePreparedStatement
+        does; EXECUTE runs it on Trino with its USING values (EXECUTE IMMEDIATE)."""
+        if translated.prepare is not None:
+            name, sql = translated.prepare
+            self.moto.save_prepared(account, region, ex.workgroup, name, sql)
+        if translated.execute is not None:
+            name, using = translated.execute
+            sql = self.moto.find_prepared(account, region, ex.workgroup, name)
+            if sql is None:
+                raise Refused(
+                    "INVALID_INPUT",
+                    f"Prepared statement {name} was not found in work group {ex.workgroup}",
+                )
+            quoted = "'" + sql.replace("'", "''") + "'"
+            translated.sql = f"execute immediate {quoted}" + (f" using {using}" if using else "")
 
     def _fail(self, ex: Execution, name: str, message: str, category: int, code=None) -> None:
         if ex.state == "CANCELLED":
@@ -271,10 +342,13 @@ class AthenaOnTrino:
         )
 
     def _trino(self, ex: Execution, translated: Translated) -> None:
+        session = dict(translated.session)
+        if ex.cutoff:  # Trino stops a query past it (EXCEEDED_SCAN_LIMIT)
+            session["query_max_scan_physical_bytes"] = f"{ex.cutoff}B"
         conn = self._connect(
             (ex.context.get("Catalog") or CATALOG).lower(),
             ex.context.get("Database") or "default",
-            translated.session,
+            session,
         )
         try:
             cursor = conn.cursor()
@@ -284,7 +358,7 @@ class AthenaOnTrino:
             stats = cursor.stats or {}
             ex.bytes_scanned = int(stats.get("physicalInputBytes") or 0)
             description = cursor.description or []
-            if translated.statement == "UTILITY" or translated.substatement == "SELECT":
+            if cursor.update_type is None:  # the statement answers with rows
                 ex.columns = []
                 types = [parse_type(str(d[1])) for d in description]
                 for d in description:

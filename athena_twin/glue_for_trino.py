@@ -1,14 +1,46 @@
 """Glue as Trino reads it: Glue calls signed with Trino's key (trino.ACCESS_KEY) see
-tables the way Trino's Hive connector expects them (bridge.as_trino_reads_it), and a
-projected table's partitions are answered from what S3 holds (bridge.py explains why).
-Installed into moto's Glue responses by moto_server.run_athena_on_trino."""
+tables the way Trino's Hive connector expects them (`as_trino_reads_it`), and a
+projected table's partitions are answered from what S3 holds (projection.py explains
+why). Installed into moto's Glue responses by moto_server.run_athena_on_trino. A view's
+columns, which Athena records in Glue, come from its definition (`view_columns`)."""
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 
 from moto.core.responses import ActionResult
 from moto.glue.responses import GlueResponse
+
+from athena_twin.values import hive_type
+
+_VIEW_TEXT = re.compile(r"/\* Presto View: (?P<payload>[A-Za-z0-9+/=]+) \*/")
+
+
+def view_columns(view_original_text: str) -> list[dict[str, str]]:
+    """The columns of a Trino/Athena view from its Glue ViewOriginalText."""
+    match = _VIEW_TEXT.search(view_original_text or "")
+    if not match:
+        return []
+    definition = json.loads(base64.b64decode(match.group("payload")))
+    return [{"Name": c["name"], "Type": hive_type(c["type"])} for c in definition["columns"]]
+
+
+def as_trino_reads_it(table: dict) -> dict:
+    """A Glue table as the twin shows it to Trino (see TRANSLATIONS): a view keeps the
+    `Presto View` comment Trino requires; a projected table is shown without projection
+    (its partitions come from `projected_partitions`). Other tables are unchanged."""
+    params = dict(table.get("Parameters") or {})
+    changed = False
+    if table.get("TableType") == "VIRTUAL_VIEW" and params.get("presto_view") == "true":
+        params["comment"] = "Presto View"
+        table = {k: v for k, v in table.items() if k != "Description"}
+        changed = True
+    if params.get("projection.enabled", "").lower() == "true":
+        params["projection.enabled"] = "false"
+        changed = True
+    return {**table, "Parameters": params} if changed else table
 
 
 def _s3_keys(account: str, bucket: str, prefix: str) -> list[str]:
@@ -21,7 +53,6 @@ def _s3_keys(account: str, bucket: str, prefix: str) -> list[str]:
 
 def show_glue_to_trino() -> None:
     """Glue reads signed with Trino's key see tables as Trino expects them."""
-    from athena_twin.bridge import as_trino_reads_it
     from athena_twin.trino import ACCESS_KEY
 
     def from_trino(response: GlueResponse) -> bool:
@@ -52,9 +83,10 @@ def show_glue_to_trino() -> None:
 
 def _projected_partitions_of(response: GlueResponse) -> tuple[dict, list[dict]] | None:
     """A projected table's partitions that hold data, as Glue partitions."""
+    from moto.glue.exceptions import InvalidInputException
     from moto.glue.models import glue_backends
 
-    from athena_twin.bridge import is_projected, projected_partitions
+    from athena_twin.projection import is_projected, projected_partitions, unsupported_projection
 
     backend = glue_backends[response.current_account][response.region]
     # _get_param, not moto 5.2.5's `parameters` (gone in 5.2.6): the JSON input either way.
@@ -62,6 +94,12 @@ def _projected_partitions_of(response: GlueResponse) -> tuple[dict, list[dict]] 
     table = backend.get_table(database, name).as_dict()
     if not is_projected(table):
         return None
+    if (setting := unsupported_projection(table)) is not None:
+        raise InvalidInputException(
+            "GetPartitions",
+            f"NOT_SUPPORTED: partition projection with {setting} is not something the "
+            f"local AWS twin computes (table {database}.{name})",
+        )
     descriptor = table.get("StorageDescriptor") or {}
     location = descriptor.get("Location", "")
     bucket, _, prefix = location[len("s3://") :].partition("/")
@@ -81,7 +119,7 @@ def _projected_partitions_of(response: GlueResponse) -> tuple[dict, list[dict]] 
 
 def _show_projected_partitions(from_trino) -> None:
     """Trino's GetPartitions / BatchGetPartition on a projected table are answered with
-    the partitions the projection yields that hold data (bridge.py explains why)."""
+    the partitions the projection yields that hold data (projection.py explains why)."""
 
     def wrap_partitions(name: str) -> None:
         original = getattr(GlueResponse, name)

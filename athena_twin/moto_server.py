@@ -8,11 +8,13 @@
 - With LAKEHOUSE_TWIN_TRINO_URL set, the Athena query API (Start/Get/Stop/List/BatchGet
   QueryExecution, GetQueryResults) runs the SQL on that Trino (`athena_bridge`); every
   other Athena call (work groups, data catalogs) stays moto's. Glue tables are shown to
-  Trino (requests signed with its key) as `bridge.as_trino_reads_it` says, and a view
+  Trino (requests signed with its key) as `glue_for_trino.as_trino_reads_it` says, and a view
   created through Athena gets its real columns in Glue, as on Athena.
 
 - `athena_protocols`: Athena's REST-JSON paths (botocore from 1.44.14 on) answered by the
   same handlers as its JSON-RPC calls.
+- `faults`: Athena API calls throttled at a rate a client sets (`/moto-api/twin/faults`
+  or LAKEHOUSE_TWIN_THROTTLE), so the SDK's retries run.
 - `moto_fixes`: where moto's CloudFormation, S3 policies, Step Functions or change sets
   answer what AWS would not, for the deployment (`deployment.local`).
 
@@ -31,7 +33,8 @@ from typing import Any
 from moto.athena.responses import AthenaResponse
 from moto.glue.responses import GlueResponse
 
-from athena_twin import athena_protocols, glue_for_trino, moto_fixes
+from athena_twin import athena_protocols, faults, glue_for_trino, moto_fixes
+from athena_twin.moto_state import MotoSide
 
 _STATS: dict[tuple, dict[str, Any]] = {}
 _STATS_LOCK = threading.Lock()
@@ -88,50 +91,6 @@ def add_glue_column_statistics() -> None:
         setattr(GlueResponse, f"delete_column_statistics_for_{suffix}", _delete_stats(partition))
 
 
-def _glue_table(account: str, region: str, schema: str, table: str):
-    from moto.glue.models import glue_backends
-
-    return glue_backends[account][region].get_table(schema, table)
-
-
-def _update_glue_table(found, change) -> None:
-    current = dict(found.get_version(str(found._current_version)))
-    current.pop("VersionId", None)
-    change(current)
-    found.update(current)
-
-
-def change_glue_table(account: str, region: str, change) -> None:
-    """A Hive DDL statement's change (bridge.GlueChange) written to its Glue table, as
-    Athena writes it: `set tblproperties` merged into Parameters, `add columns` appended
-    to the columns, `replace columns` as the whole list (the partition keys stay)."""
-
-    def apply(current: dict) -> None:
-        current["Parameters"] = {**(current.get("Parameters") or {}), **change.parameters}
-        if change.columns:
-            descriptor = dict(current.get("StorageDescriptor") or {})
-            new = [{"Name": name, "Type": kind} for name, kind in change.columns]
-            kept = [] if change.replace_columns else list(descriptor.get("Columns") or [])
-            descriptor["Columns"] = kept + new
-            current["StorageDescriptor"] = descriptor
-
-    _update_glue_table(_glue_table(account, region, change.schema, change.table), apply)
-
-
-def record_view_columns(account: str, region: str, schema: str, view: str) -> None:
-    """Write a view's real columns to its Glue table, as Athena does."""
-    from athena_twin.bridge import view_columns
-
-    def columns(current: dict) -> None:
-        found_columns = view_columns(current.get("ViewOriginalText", ""))
-        if found_columns:
-            descriptor = dict(current.get("StorageDescriptor") or {})
-            descriptor["Columns"] = found_columns
-            current["StorageDescriptor"] = descriptor
-
-    _update_glue_table(_glue_table(account, region, schema, view), columns)
-
-
 def watch_cached_zones(on_change, cached_prefixes: tuple[str, ...]) -> None:
     """Call `on_change` when an object of the raw or cleaned zone is written or deleted:
     Trino caches those zones' listings (trino.CACHED_LISTINGS), and only the project's
@@ -185,39 +144,96 @@ def result_location(workgroup_config: dict, requested: dict) -> str | None:
     return requested.get("OutputLocation") or own
 
 
+def result_encryption(workgroup_config: dict, requested: dict) -> dict | None:
+    """How Athena encrypts a query's results: the work group's setting when it enforces
+    its configuration, else the call's, else the work group's."""
+    own = (workgroup_config.get("ResultConfiguration") or {}).get("EncryptionConfiguration")
+    if own and workgroup_config.get("EnforceWorkGroupConfiguration", True):
+        return own
+    return requested.get("EncryptionConfiguration") or own
+
+
 def run_athena_on_trino(trino_url: str, cached_prefixes: tuple[str, ...] = ()) -> None:
     """moto's Athena query API answered by the bridge to Trino (athena_bridge.py)."""
     from athena_twin.athena_bridge import AthenaOnTrino
 
-    bridge = AthenaOnTrino(trino_url, change_glue_table, record_view_columns)
+    bridge = AthenaOnTrino(trino_url, MotoSide)
     glue_for_trino.show_glue_to_trino()
     watch_cached_zones(bridge.listings_changed.set, cached_prefixes)
     for name, handler in {**_query_handlers(bridge), **_history_handlers(bridge)}.items():
-        setattr(AthenaResponse, name, handler)
+        setattr(AthenaResponse, name, faults.throttling(name, handler))
+
+
+# Athena's API limits (its API reference): GetQueryResults' and ListQueryExecutions'
+# MaxResults, and StartQueryExecution's QueryString length.
+MAX_RESULTS, MAX_LISTED, MAX_QUERY_BYTES = 1000, 50, 262144
+
+
+def _invalid(message: str):
+    body = json.dumps({"__type": "InvalidRequestException", "Message": message})
+    return body, {"status": 400}
+
+
+def _too_many(field: str, value, limit: int):
+    return _invalid(
+        f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy "
+        f"constraint: Member must have value less than or equal to {limit}"
+    )
+
+
+def _too_long(field: str, limit: int):
+    return _invalid(
+        f"1 validation error detected: Value at '{field}' failed to satisfy constraint: "
+        f"Member must have length less than or equal to {limit}"
+    )
+
+
+def _results_refused(state: str, size):
+    """GetQueryResults' refusals: a query not succeeded, a page over Athena's largest."""
+    if state in ("FAILED", "CANCELLED"):
+        return _invalid(f"Query did not finish successfully. Final query state: {state}")
+    if state != "SUCCEEDED":
+        return _invalid(f"Query has not yet finished. Current state: {state}")
+    if size is not None and int(size) > MAX_RESULTS:
+        return _too_many("maxResults", size, MAX_RESULTS)
+    return None
+
+
+def _start_query_execution(response: AthenaResponse, bridge):
+    """StartQueryExecution: Athena's refusals, then the query started with the work
+    group's effective settings (output location, encryption, scan limit)."""
+    query = response._get_param("QueryString") or ""
+    if len(query.encode()) > MAX_QUERY_BYTES:
+        return _too_long("queryString", MAX_QUERY_BYTES)
+    workgroup = response._get_param("WorkGroup") or "primary"
+    group = response.athena_backend.get_work_group(workgroup)
+    if not group:
+        return response.error("WorkGroup does not exist", 400)
+    config, requested = (
+        group.get("Configuration") or {},
+        response._get_param("ResultConfiguration") or {},
+    )
+    output = result_location(config, requested)
+    if not output:
+        return response.error(NO_OUTPUT_LOCATION, 400)
+    exec_id = bridge.start(
+        query,
+        response._get_param("QueryExecutionContext"),
+        output,
+        workgroup,
+        response.current_account,
+        response.region,
+        result_encryption(config, requested),
+        config.get("BytesScannedCutoffPerQuery"),
+    )
+    return json.dumps({"QueryExecutionId": exec_id})
 
 
 def _query_handlers(bridge) -> dict:
     """StartQueryExecution, GetQueryExecution and GetQueryResults on the bridge."""
 
     def start_query_execution(self: AthenaResponse):
-        workgroup = self._get_param("WorkGroup") or "primary"
-        group = self.athena_backend.get_work_group(workgroup)
-        if not group:
-            return self.error("WorkGroup does not exist", 400)
-        output = result_location(
-            group.get("Configuration") or {}, self._get_param("ResultConfiguration") or {}
-        )
-        if not output:
-            return self.error(NO_OUTPUT_LOCATION, 400)
-        exec_id = bridge.start(
-            self._get_param("QueryString"),
-            self._get_param("QueryExecutionContext"),
-            output,
-            workgroup,
-            self.current_account,
-            self.region,
-        )
-        return json.dumps({"QueryExecutionId": exec_id})
+        return _start_query_execution(self, bridge)
 
     def _execution(self: AthenaResponse):
         found = bridge.get(self._get_param("QueryExecutionId"))
@@ -239,10 +255,14 @@ def _query_handlers(bridge) -> dict:
         found, error = _execution(self)
         if error:
             return error
-        if found.state != "SUCCEEDED":
-            return self.error(f"Query has not yet finished. Current state: {found.state}", 400)
         token, size = self._get_param("NextToken"), self._get_param("MaxResults")
-        return json.dumps(bridge.results_dict(found, token, size))
+        refused = _results_refused(found.state, size)
+        if refused:
+            return refused
+        try:
+            return json.dumps(bridge.results_dict(found, token, size))
+        except LookupError as gone:
+            return _invalid(str(gone))
 
     return {
         "start_query_execution": start_query_execution,
@@ -256,6 +276,9 @@ def _history_handlers(bridge) -> dict:
 
     def list_query_executions(self: AthenaResponse):
         workgroup = self._get_param("WorkGroup") or "primary"
+        size = self._get_param("MaxResults")
+        if size is not None and int(size) > MAX_LISTED:
+            return _too_many("maxResults", size, MAX_LISTED)
         page = bridge.list_ids(
             workgroup, self._get_param("NextToken"), self._get_param("MaxResults")
         )
@@ -354,6 +377,7 @@ def main(argv: list[str] | None = None) -> None:
     add_glue_column_statistics()
     moto_fixes.apply()
     athena_protocols.serve_rest_json()
+    faults.serve_fault_control()
     if os.environ.get("LAKEHOUSE_TWIN_TRINO_URL"):
         cached = os.environ.get(CACHED_PREFIXES_VARIABLE, "")
         run_athena_on_trino(

@@ -62,7 +62,7 @@ class TrinoServer:
 
 
 # Trino signs its AWS requests with this key, so the twin's moto knows which Glue reads
-# are Trino's (see bridge.as_trino_reads_it); moto accepts any key.
+# are Trino's (see glue_for_trino.as_trino_reads_it); moto accepts any key.
 ACCESS_KEY = "twin-trino"
 
 

@@ -18,17 +18,28 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from athena_twin import aws_sdk_pointed_at
+from athena_twin.faults import fault_counts
 from lakecore import layout
 from lakecore.lake import Lake
 from lakecore.storage import copy_prefix
 from lakehouse import dbt_manifest, stages
 from lakehouse.dbt_runner import Dbt, RunSummary
 from lakehouse.display import RunReport, StageTiming, console
-from lakehouse.parity import MartParity, Table, as_json, compare
+from lakehouse.parity import (
+    ATHENA_SCHEMA,
+    ROUND_DIGITS,
+    MartParity,
+    as_json,
+    athena_type_name,
+    compare,
+    load_athena_result,
+    only_one_side,
+)
 from lakehouse.publish import published_colour
 from lakehouse.twin_lake import (
     LAKE_ROOT,
@@ -42,35 +53,6 @@ from lakehouse.twin_lake import (
 def _marts(manifest: dict) -> dict[str, str]:
     """Every mart -> its relation."""
     return {name: node["relation_name"] for name, node in dbt_manifest.marts(manifest).items()}
-
-
-def read_trino(trino_url: str, relations: dict[str, str]) -> Iterator[tuple[str, Table]]:
-    """Each relation's rows as the twin's Trino holds them (name -> Table)."""
-    import trino
-
-    host, port = trino_url.removeprefix("http://").split(":")
-    con = trino.dbapi.connect(host=host, port=int(port), user="parity")
-    try:
-        cur = con.cursor()
-        for name, relation in relations.items():
-            cur.execute(f"select * from {relation}")  # nosec B608 # identifiers quoted; relations from dbt's manifest, not user input
-            rows = cur.fetchall()
-            yield name, Table([d[0] for d in cur.description], [tuple(r) for r in rows])
-    finally:
-        con.close()
-
-
-def _read_duckdb(warehouse: Path, relations: dict[str, str]) -> Iterator[tuple[str, Table]]:
-    import duckdb
-
-    # Same configuration as dbt-duckdb's connection, which stays open in this process.
-    con = duckdb.connect(str(warehouse))
-    try:
-        for name, relation in relations.items():
-            cur = con.execute(f"select * from {relation}")  # nosec B608 # identifiers quoted; relations from dbt's manifest, not user input
-            yield name, Table([d[0] for d in cur.description], cur.fetchall())
-    finally:
-        con.close()
 
 
 def _download_cleaned(s3_lake: Lake, local: Lake) -> str:
@@ -113,9 +95,18 @@ SHOWCASE = (
 )
 
 
-def athena_query(sql: str, output: str, poll: float = 0.1, timeout: float = 600) -> tuple[int, int]:
-    """One statement through Athena's API, as a user's client sends it; returns (rows,
-    DataScannedInBytes). A failed query is a PipelineError with Athena's reason."""
+@dataclass
+class AthenaResult:
+    """A query's answer as Athena's API gives it to a client."""
+
+    columns: list[dict]  # GetQueryResults' ColumnInfo: Name, Type, Precision, Scale
+    rows: list[list[str | None]]  # values as text, the header row left out
+    bytes_scanned: int
+
+
+def athena_query(sql: str, output: str, poll: float = 0.1, timeout: float = 600) -> AthenaResult:
+    """One statement through Athena's API, as a user's client sends it, and its result
+    read back page by page. A failed query is a PipelineError with Athena's reason."""
     import boto3
 
     from lakecore.errors import PipelineError
@@ -136,9 +127,13 @@ def athena_query(sql: str, output: str, poll: float = 0.1, timeout: float = 600)
     state = ex["Status"]["State"]
     if state != "SUCCEEDED":
         raise PipelineError(f"Athena query {qid} {state}: {ex['Status'].get('StateChangeReason')}")
-    pages = athena.get_paginator("get_query_results").paginate(QueryExecutionId=qid)
-    rows = sum(len(page["ResultSet"]["Rows"]) for page in pages) - 1  # Athena's header row
-    return rows, int(ex["Statistics"].get("DataScannedInBytes") or 0)
+    columns: list[dict] = []
+    rows: list[list[str | None]] = []
+    for page in athena.get_paginator("get_query_results").paginate(QueryExecutionId=qid):
+        columns = columns or page["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]
+        rows += [[d.get("VarCharValue") for d in r["Data"]] for r in page["ResultSet"]["Rows"]]
+    scanned = int(ex["Statistics"].get("DataScannedInBytes") or 0)
+    return AthenaResult(columns, rows[1:], scanned)  # Athena's header row first
 
 
 def showcase_queries(athena: Dbt, raw_bytes: int) -> dict[str, dict]:
@@ -147,13 +142,13 @@ def showcase_queries(athena: Dbt, raw_bytes: int) -> dict[str, dict]:
     compiled = athena.artefacts / "compiled" / "ecom_lakehouse" / "analyses"
     out = {}
     for name in SHOWCASE:
-        rows, scanned = athena_query(
+        result = athena_query(
             (compiled / f"{name}.sql").read_text(), f"s3://{RESULTS_BUCKET}/showcase/"
         )
         out[name] = {
-            "rows": rows,
-            "bytes_scanned": scanned,
-            "share_of_raw_csv": scanned / raw_bytes,
+            "rows": len(result.rows),
+            "bytes_scanned": result.bytes_scanned,
+            "share_of_raw_csv": result.bytes_scanned / raw_bytes,
         }
     return out
 
@@ -183,6 +178,8 @@ def run(generated: Path, workdir: Path, scale: float, seed: int) -> dict:
         parity["raw_csv_bytes"] = raw_bytes
         parity["showcase_queries"] = showcase
         parity["stage_seconds"] = {st.name: round(st.seconds, 1) for st in report.stages}
+        # Athena API calls the twin throttled (make demo-aws THROTTLE=0.05), if any.
+        parity["athena_api_faults"] = fault_counts(running.moto)
     out = workdir / "athena-parity.json"
     out.write_text(json.dumps(parity, indent=2) + "\n")
     _print(report, parity, out)
@@ -226,17 +223,37 @@ def _compare_with_duckdb(report: RunReport, running, athena: Dbt, workdir: Path)
     results: list[MartParity] = []
 
     def compare_marts() -> str:
-        athena_marts = _marts(athena.manifest())
-        duck_marts = _marts(duck.manifest())
-        common = {m: athena_marts[m] for m in athena_marts if m in duck_marts}
-        trino_tables = dict(read_trino(running.trino, common))
-        duck_tables = dict(_read_duckdb(local.warehouse, {m: duck_marts[m] for m in common}))
-        results.extend(compare(m, duck_tables[m], trino_tables[m]) for m in sorted(common))
+        results.extend(compare_builds(athena.manifest(), duck.manifest(), local.warehouse))
         equal = sum(r.equal for r in results)
         return f"{equal}/{len(results)} marts equal"
 
     report.timed("parity: every mart, Athena vs DuckDB", compare_marts)
     return results
+
+
+def compare_builds(athena_manifest: dict, duck_manifest: dict, warehouse: Path) -> list[MartParity]:
+    """Every mart of either build: Athena's read through Athena's API and loaded into
+    the DuckDB build's warehouse (ATHENA_SCHEMA, dropped after), then compared with
+    DuckDB's by the mart's key (parity.py)."""
+    import duckdb
+
+    athena_marts, duck_marts = _marts(athena_manifest), _marts(duck_manifest)
+    tests = dbt_manifest.tests_by_model(duck_manifest)
+    results = [only_one_side(m, "Athena") for m in sorted(set(athena_marts) - set(duck_marts))]
+    results += [only_one_side(m, "DuckDB") for m in sorted(set(duck_marts) - set(athena_marts))]
+    con = duckdb.connect(str(warehouse))
+    try:
+        for model in sorted(set(athena_marts) & set(duck_marts)):
+            sql = f"select * from {athena_marts[model]}"  # nosec B608 # relations from dbt's manifest
+            read = athena_query(sql, f"s3://{RESULTS_BUCKET}/parity/")
+            copy = load_athena_result(con, model, read.columns, read.rows)
+            key = dbt_manifest.primary_key(duck_manifest, model, tests)
+            types = {c["Name"]: athena_type_name(c) for c in read.columns}
+            results.append(compare(con, model, duck_marts[model], copy, key, types))
+    finally:
+        con.execute(f"drop schema if exists {ATHENA_SCHEMA} cascade")
+        con.close()
+    return sorted(results, key=lambda r: r.model)
 
 
 def query_history(workgroup: str = "primary", since: datetime | None = None) -> list[dict]:
@@ -291,7 +308,8 @@ def _report(running, build: RunSummary, results: list[MartParity], scanned: dict
         "tests_failed": failed,
         "marts_compared": len(results),
         "marts_equal": sum(r.equal for r in results),
-        "float_tolerance": "relative 1e-9",
+        "compared": f"by key, else whole rows; floats within 1e-9 (relative) by key, "
+        f"to {ROUND_DIGITS} significant digits as whole rows; column types by family",
         "bytes_scanned": scanned,
         "differences": [d for r in results for d in r.differences],
         "marts": as_json(results),
@@ -304,14 +322,15 @@ def _print(report: RunReport, parity: dict, out: Path) -> None:
     console.rule("[bold]summary")
     console.print(report.table())
     marts = RichTable(title="parity per mart (DuckDB vs Athena on Trino)", show_edge=False)
-    for column in ("mart", "rows DuckDB", "rows Athena", "columns", "equal"):
-        marts.add_column(column, justify="left" if column in ("mart", "equal") else "right")
+    for column in ("mart", "rows DuckDB", "rows Athena", "columns", "compared by", "equal"):
+        marts.add_column(column, justify="right" if column.startswith(("rows", "col")) else "left")
     for m in parity["marts"]:
         marts.add_row(
             m["model"],
-            f"{m['rows_duckdb']:,}",
-            f"{m['rows_athena']:,}",
-            str(m["columns_compared"]),
+            f"{m['rows_duckdb']:,}" if m["rows_duckdb"] is not None else "-",
+            f"{m['rows_athena']:,}" if m["rows_athena"] is not None else "-",
+            str(len(m["types"])),
+            ", ".join(m["key"]) if m["key"] else "whole rows",
             "yes" if m["equal"] else "[red]NO[/]",
         )
     console.print(marts)
@@ -325,6 +344,12 @@ def _print(report: RunReport, parity: dict, out: Path) -> None:
     console.print(showcase)
     for line in parity["differences"]:
         console.print(f"[red]difference[/] {line}", soft_wrap=True)
+    faults = parity.get("athena_api_faults") or {}
+    if faults.get("throttled"):
+        console.print(
+            f"Athena API calls throttled by the twin: {faults['throttled']:,} of "
+            f"{faults['calls']:,} (rate {faults['throttle']}); the clients retried them"
+        )
     console.print(
         f"{parity['engine']}: {parity['models_built']}/{parity['models_total']} models built, "
         f"{parity['tests_passed']} tests passed, {parity['tests_failed']} failed; "

@@ -1,7 +1,9 @@
 """The PR check's data diff: each model the change built against its base side, in the
 lake's DuckDB warehouse: row counts, keys added and removed, and per column how many
-values changed, with examples. Floats compare within rounding noise; a column whose type
-changed compares as text; a model without a key compares as a multiset of rows."""
+values changed, with examples. Numbers compare as numbers (floats within rounding noise,
+whatever their type on each side); a column of another type that changed type compares
+as text; a model without a key compares as a multiset of whole rows (floats rounded to
+ROUND_DIGITS significant digits). demo-aws's parity uses the same diff."""
 
 from __future__ import annotations
 
@@ -78,16 +80,57 @@ def drop_schemas(lake: Lake, prefix: str) -> None:
         con.close()
 
 
+# DuckDB's type names by family: two sides of one family compare as that family.
+_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+             "UINTEGER", "UBIGINT", "UHUGEINT")  # fmt: skip
+ROUND_DIGITS = 9  # significant digits a float keeps in a whole-row comparison
+
+
+def family(duckdb_type: str) -> str:
+    """A DuckDB type's family: integer, decimal, float, string, date, timestamp, boolean,
+    or the type itself."""
+    kind = duckdb_type.upper().split("(")[0].strip()
+    if kind in _INTEGERS:
+        return "integer"
+    if kind in ("FLOAT", "DOUBLE", "REAL"):
+        return "float"
+    if kind.startswith("TIMESTAMP"):
+        return "timestamp"
+    named = {"DECIMAL": "decimal", "VARCHAR": "string", "DATE": "date", "BOOLEAN": "boolean"}
+    return named.get(kind, kind.lower())
+
+
+def _numeric(type_a: str, type_b: str) -> bool:
+    return {family(type_a), family(type_b)} <= {"integer", "decimal", "float"}
+
+
 def _distinct(a: str, b: str, type_a: str, type_b: str) -> str:
-    """SQL: the two values differ (nulls compare equal; floats within rounding noise)."""
-    if type_a != type_b:
-        return f"cast({a} as varchar) is distinct from cast({b} as varchar)"
-    if type_a in ("FLOAT", "DOUBLE", "REAL"):
+    """SQL: the two values differ (nulls compare equal; numbers as numbers, within
+    rounding noise when either is a float; other types that differ as text)."""
+    if _numeric(type_a, type_b) and "float" in (family(type_a), family(type_b)):
+        a, b = f"cast({a} as double)", f"cast({b} as double)"
         return (
             f"(({a} is null) <> ({b} is null) or "
             f"abs({a} - {b}) > 1e-9 * greatest(1, abs({a}), abs({b})))"
         )
+    if _numeric(type_a, type_b) and type_a != type_b:
+        return f"cast({a} as decimal(38, 10)) is distinct from cast({b} as decimal(38, 10))"
+    if type_a != type_b:
+        return f"cast({a} as varchar) is distinct from cast({b} as varchar)"
     return f"{a} is distinct from {b}"
+
+
+def _row_value(column: str, type_a: str, type_b: str) -> str:
+    """SQL: a column as a whole-row comparison reads it on both sides: a float (or a
+    number compared with one) as text of ROUND_DIGITS significant digits, two other
+    types that differ as text."""
+    if _numeric(type_a, type_b) and "float" in (family(type_a), family(type_b)):
+        return f"printf('%.{ROUND_DIGITS}g', cast({quote(column)} as double))"
+    if _numeric(type_a, type_b) and type_a != type_b:
+        return f"cast({quote(column)} as decimal(38, 10))"
+    if type_a != type_b:
+        return f"cast({quote(column)} as varchar)"
+    return quote(column)
 
 
 def diff_model(
@@ -109,7 +152,7 @@ def diff_model(
         _diff_by_key(con, diff, base_rel, pr_rel, key, base_cols, pr_cols)
     else:
         # No key to join on: rows present on one side only (as multisets).
-        cols = ", ".join(quote(c) for c in common)
+        cols = ", ".join(_row_value(c, base_cols[c], pr_cols[c]) for c in common)
         diff.rows_changed = con.execute(
             f"select (select count(*) from (select {cols} from {pr_rel} except all "  # nosec B608 # identifiers quoted; relations from dbt's manifest, not user input
             f"select {cols} from {base_rel})) + (select count(*) from (select {cols} from "

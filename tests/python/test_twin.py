@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from athena_twin.bridge import TRANSLATIONS, translate
+from athena_twin.bridge import translate
+from athena_twin.translations import TRANSLATIONS
 
 pytestmark = [pytest.mark.aws, pytest.mark.twin]
 HEADER = '-- /* {"app": "dbt", "dbt_version": "1.11", "node_id": "model.x.y"} */\n'
@@ -117,7 +118,7 @@ def test_failures_answer_as_athena_does(aws, schema):
     assert status["State"] == "FAILED"
     assert status["StateChangeReason"].startswith("TABLE_NOT_FOUND: ")
     assert status["AthenaError"]["ErrorCategory"] == 2  # a user error
-    unsupported = run(aws, "msck repair table orders")
+    unsupported = run(aws, "unload (select 1) to 's3://twin-lake/unload/' with (format='PARQUET')")
     assert unsupported["Status"]["State"] == "FAILED"
     assert "not something the twin runs" in unsupported["Status"]["StateChangeReason"]
 
@@ -228,7 +229,14 @@ def test_every_translation_is_exercised_or_named():
         " format='parquet') as select 1 as a"
     )
     assert "table_type" not in ctas.sql and "is_external" not in ctas.sql
-    assert ctas.session == {"awsdatacatalog.compression_codec": "ZSTD"}
+    assert ctas.session["awsdatacatalog.compression_codec"] == "ZSTD"
+    assert ctas.session["task_max_writer_count"] == "1"  # partitions counted per query
+    assert (
+        "external_location='s3://r/tables/q/'"
+        in translate(
+            "create table t with (format='parquet') as select 1 as a", "s3://r/tables/q/"
+        ).sql
+    )  # Athena's place for a CTAS that names none
     properties = translate("alter table `s`.`t` set tblproperties ('k'='v')").glue_update
     assert (properties.schema, properties.table, properties.parameters) == ("s", "t", {"k": "v"})
     added = translate("alter table `s`.`t` add columns (`a` decimal(18,2), `b` map<string,int>)")
@@ -241,8 +249,44 @@ def test_every_translation_is_exercised_or_named():
         "location 's3://b/t/'"
     )
     assert table.sql == (
-        'create table "s"."t" ("id" integer, "price" decimal(18,2), "at" timestamp) '
+        'create table "s"."t" ("id" integer, "price" decimal(18, 2), "at" timestamp) '
         "with (format='TEXTFILE', external_location='s3://b/t/')"
+    )
+
+
+def test_statements_are_classified_by_their_parse():
+    """Athena's router, by parse: a query in parentheses or an EXECUTE answers with rows;
+    a backtick is rewritten only where it quotes a Hive DDL identifier; a decimal literal
+    of a Trino statement becomes a DOUBLE one, never inside a string."""
+    from athena_twin.statements import parse
+
+    kinds = {
+        "(select 1) union all (select 2)": ("DML", "SELECT"),
+        "values (1, 2)": ("DML", "SELECT"),
+        "execute p using 1": ("DML", "EXECUTE"),
+        "create table t with (format='parquet') as (select 1 as a)": (
+            "DDL",
+            "CREATE_TABLE_AS_SELECT",
+        ),
+        "create or replace view v as select 1 as a": ("DDL", "CREATE_VIEW"),
+        "create external table `t` (`a` int) location 's3://b/t/'": ("DDL", "CREATE_TABLE"),
+        "msck repair table `d`.`t`": ("DDL", "MSCK_REPAIR_TABLE"),
+        "show tables in `d`": ("UTILITY", "SHOW"),
+        "insert into t select 1": ("DML", "INSERT"),
+    }
+    assert {sql: parse(HEADER + sql + ";").kind for sql in kinds} == kinds
+    assert parse("drop table `d`.`t`").hive and not parse("select 1").hive
+    hive = translate("alter table `d`.`t` rename to `d`.`u`").sql
+    assert hive == 'alter table "d"."t" rename to "d"."u"'
+    kept = translate("select '`a` 0.5' as c, `b` from t").sql  # Trino's to refuse
+    assert kept == "select '`a` 0.5' as c, `b` from t"
+    assert translate("select 1 / 0.0, 2.5e1, decimal '0.1'").sql == (
+        "select 1 / 0.0E0, 2.5e1, decimal '0.1'"
+    )
+    assert translate("prepare p from select ? as a").prepare == ("p", "select ? as a")
+    assert translate("execute p using 1, 'x'").execute == ("p", "1, 'x'")
+    assert translate("msck repair table `d`.`t`").sql == (
+        "call awsdatacatalog.system.sync_partition_metadata('d', 't', 'ADD')"
     )
 
 
@@ -277,7 +321,7 @@ def test_glue_column_statistics_moto_lacks(moto_server):
 
 
 def test_the_docs_show_the_same_translations():
-    from athena_twin.bridge import markdown_table
+    from athena_twin.translations import markdown_table
     from tests.python.conftest import PROJECT_DIR
 
     readme = (PROJECT_DIR / "docs" / "twin.md").read_text(encoding="utf-8")

@@ -1,0 +1,111 @@
+"""What Athena's work groups and result files do, on the twin: a query's rows written to
+its output location as Athena writes them and read back from there; a work group that
+enforces its configuration overrides the client's output location and encrypts the
+results its way; BytesScannedCutoffPerQuery cancels a query that scans more."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from athena_twin.result_files import from_csv, to_csv
+
+pytestmark = [pytest.mark.aws, pytest.mark.twin]
+BUCKET = "twin-workgroups"
+
+
+@pytest.fixture(scope="module")
+def aws(twin):
+    import boto3
+
+    kw = {"endpoint_url": twin.moto, "region_name": "us-east-1"}
+    kw |= {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    clients = {name: boto3.client(name, **kw) for name in ("s3", "athena")}
+    clients["s3"].create_bucket(Bucket=BUCKET)
+    return clients
+
+
+def run(athena, sql: str, workgroup: str = "primary", output: str | None = None) -> dict:
+    extra = {"ResultConfiguration": {"OutputLocation": output}} if output else {}
+    qid = athena.start_query_execution(QueryString=sql, WorkGroup=workgroup, **extra)[
+        "QueryExecutionId"
+    ]
+    while True:
+        found = athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]
+        if found["Status"]["State"] not in ("QUEUED", "RUNNING"):
+            return found
+        time.sleep(0.05)
+
+
+def _key(location: str) -> tuple[str, str]:
+    bucket, _, key = location.removeprefix("s3://").partition("/")
+    return bucket, key
+
+
+def test_results_file_round_trip_keeps_nulls_quotes_and_newlines():
+    rows = [["a", None, 'say "hi"'], ["", "x,y", "two\nlines"]]
+    assert from_csv(to_csv(["c1", "c2", "c3"], rows)) == [["c1", "c2", "c3"], *rows]
+    assert to_csv(["a"], [[None]]) == b'"a"\n\n'
+
+
+def test_rows_are_written_where_athena_writes_them_and_read_back_from_there(aws):
+    athena, s3 = aws["athena"], aws["s3"]
+    done = run(athena, "select 'x\"y' as a, cast(null as integer) as b", output=f"s3://{BUCKET}/r/")
+    location = done["ResultConfiguration"]["OutputLocation"]
+    assert location == f"s3://{BUCKET}/r/{done['QueryExecutionId']}.csv"
+    body = s3.get_object(Bucket=BUCKET, Key=_key(location)[1])["Body"].read()
+    assert body == b'"a","b"\n"x""y",\n'  # Athena's CSV: all quoted, NULL empty
+    rows = athena.get_query_results(QueryExecutionId=done["QueryExecutionId"])["ResultSet"]["Rows"]
+    assert [[d.get("VarCharValue") for d in r["Data"]] for r in rows] == [["a", "b"], ['x"y', None]]
+    s3.delete_object(Bucket=BUCKET, Key=_key(location)[1])  # GetQueryResults reads the file
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError, match="results file is gone"):
+        athena.get_query_results(QueryExecutionId=done["QueryExecutionId"])
+
+
+def test_an_enforcing_work_group_places_and_encrypts_results_its_way(aws):
+    athena, s3 = aws["athena"], aws["s3"]
+    athena.create_work_group(
+        Name="twin-enforced",
+        Configuration={
+            "EnforceWorkGroupConfiguration": True,
+            "ResultConfiguration": {
+                "OutputLocation": f"s3://{BUCKET}/enforced/",
+                "EncryptionConfiguration": {"EncryptionOption": "SSE_S3"},
+            },
+        },
+    )
+    done = run(athena, "select 1 as one", "twin-enforced", output=f"s3://{BUCKET}/mine/")
+    location = done["ResultConfiguration"]["OutputLocation"]
+    assert location.startswith(f"s3://{BUCKET}/enforced/")  # the client's was overridden
+    head = s3.head_object(Bucket=BUCKET, Key=_key(location)[1])
+    assert head["ServerSideEncryption"] == "AES256"
+    assert not s3.list_objects_v2(Bucket=BUCKET, Prefix="mine/").get("Contents")
+
+
+def test_a_query_over_the_work_groups_scan_limit_is_cancelled(aws):
+    athena = aws["athena"]
+    athena.create_work_group(
+        Name="twin-limited",
+        Configuration={
+            "BytesScannedCutoffPerQuery": 10_000_000,  # Athena's smallest: 10 MB
+            "ResultConfiguration": {"OutputLocation": f"s3://{BUCKET}/limited/"},
+        },
+    )
+    assert run(athena, "select 1", "twin-limited")["Status"]["State"] == "SUCCEEDED"
+    # Over 10 MB scanned: a CSV table of 12 MB written first, then read whole.
+    aws["s3"].put_object(
+        Bucket=BUCKET, Key="big/part.csv", Body=b"".join(b"%09d\n" % i for i in range(1_200_000))
+    )
+    for ddl in (
+        "create database if not exists `twin_wg`",
+        f"create external table `twin_wg`.`big` (`n` string) location 's3://{BUCKET}/big/'",
+    ):
+        assert run(athena, ddl, output=f"s3://{BUCKET}/r/")["Status"]["State"] == "SUCCEEDED"
+    over = run(athena, "select count(*) from twin_wg.big", "twin-limited")
+    assert over["Status"]["State"] == "CANCELLED", over["Status"]
+    assert "BytesScannedCutoffPerQuery" in over["Status"]["StateChangeReason"]
+    under = run(athena, "select count(*) from twin_wg.big", output=f"s3://{BUCKET}/r/")
+    assert under["Status"]["State"] == "SUCCEEDED"
