@@ -186,6 +186,47 @@ def twin(tmp_path_factory):
         yield running
 
 
+def twin_clients(twin, bucket: str, services=("s3", "glue", "athena")) -> dict:
+    """boto3 clients of the twin (dummy credentials), with `bucket` created in its S3."""
+    import boto3
+
+    kw = {"endpoint_url": twin.moto, "region_name": "us-east-1"}
+    kw |= {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    clients = {name: boto3.client(name, **kw) for name in services}
+    boto3.client("s3", **kw).create_bucket(Bucket=bucket)
+    return clients
+
+
+def athena_dbt_project(
+    folder: Path, bucket: str, models: dict[str, str], work_group: str = "primary"
+) -> Path:
+    """A small dbt project of `models` (file name -> text) on the twin's Athena, with the
+    project profile's retry settings (profiles.example.yml: num_retries 2)."""
+    (folder / "models").mkdir(parents=True)
+    (folder / "dbt_project.yml").write_text(
+        "name: small\nversion: '1.0'\nprofile: small\nmodel-paths: [models]\n"
+    )
+    (folder / "profiles.yml").write_text(
+        "small:\n  target: twin\n  outputs:\n    twin:\n      type: athena\n"
+        f"      s3_staging_dir: s3://{bucket}/dbt/\n      s3_data_dir: s3://{bucket}/data/\n"
+        "      region_name: us-east-1\n      database: awsdatacatalog\n"
+        f"      schema: {folder.name}_db\n      work_group: {work_group}\n"
+        "      threads: 4\n      num_retries: 2\n      poll_interval: 0.1\n"
+    )
+    for name, text in models.items():
+        (folder / "models" / name).write_text(text)
+    return folder
+
+
+def run_dbt(project: Path, twin, *args: str) -> subprocess.CompletedProcess:
+    """dbt on a project of athena_dbt_project, pointed at the twin."""
+    env = {**os.environ, **twin.env(), "DBT_PROFILES_DIR": str(project)}
+    return subprocess.run(
+        [sys.executable, "-m", "dbt.cli.main", *args, "--project-dir", str(project)],
+        capture_output=True, text=True, env=env, timeout=600, check=False,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def aws_env(moto_server, monkeypatch) -> dict[str, str]:
     """Dummy credentials pointed at moto; never a real AWS account."""

@@ -93,7 +93,7 @@ def test_demo_aws_builds_everything_on_athena_and_matches_duckdb(demo_aws):
     fct_orders = by_model["fct_orders"]
     assert fct_orders["rows_athena"] == fct_orders["rows_duckdb"] > 0
     assert fct_orders["key"] == ["order_id"] and len(fct_orders["types"]) >= 10
-    assert fct_orders["types"]["order_id"] == {"duckdb": "VARCHAR", "athena": "VARCHAR"}
+    assert fct_orders["types"]["order_id"] == {"duckdb": "VARCHAR", "athena": "varchar"}
     assert sum(m["key"] is not None for m in parity["marts"]) >= 20  # most marts by key
     # Athena's bytes scanned, per model, from Trino's physical input.
     assert parity["bytes_scanned"]["fct_orders"] > 0

@@ -20,6 +20,7 @@ import pytest
 
 from athena_twin.bridge import translate
 from athena_twin.translations import TRANSLATIONS
+from tests.python.conftest import twin_clients
 
 pytestmark = [pytest.mark.aws, pytest.mark.twin]
 HEADER = '-- /* {"app": "dbt", "dbt_version": "1.11", "node_id": "model.x.y"} */\n'
@@ -27,13 +28,7 @@ HEADER = '-- /* {"app": "dbt", "dbt_version": "1.11", "node_id": "model.x.y"} */
 
 @pytest.fixture(scope="module")
 def aws(twin):
-    import boto3
-
-    kw = {"endpoint_url": twin.moto, "region_name": "us-east-1"}
-    kw |= {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-    clients = {name: boto3.client(name, **kw) for name in ("s3", "glue", "athena")}
-    clients["s3"].create_bucket(Bucket="twin-lake")
-    return clients
+    return twin_clients(twin, "twin-lake")
 
 
 def run(aws, sql: str, database: str = "twin_db") -> dict:

@@ -5,15 +5,12 @@ twin's counts show how many of its calls were throttled."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
 import time
 
 import pytest
 
 from athena_twin.faults import fault_counts, set_faults
+from tests.python.conftest import athena_dbt_project, run_dbt
 
 pytestmark = [pytest.mark.aws, pytest.mark.twin]
 BUCKET = "twin-faults"
@@ -68,27 +65,6 @@ def test_dbt_athena_builds_through_throttling(twin, throttled, tmp_path):
     """A small project (a table, a view, an incremental model and their tests) built by
     dbt-athena while 5% of the Athena API calls are throttled: all of it passes, with
     the profile's retry settings (profiles.example.yml keeps the same)."""
-    project = tmp_path / "throttled"
-    (project / "models").mkdir(parents=True)
-    (project / "dbt_project.yml").write_text(
-        "name: throttled\nversion: '1.0'\nprofile: throttled\nmodel-paths: [models]\n"
-    )
-    (project / "profiles.yml").write_text(textwrap.dedent(f"""\
-        throttled:
-          target: twin
-          outputs:
-            twin:
-              type: athena
-              s3_staging_dir: s3://{BUCKET}/dbt/
-              s3_data_dir: s3://{BUCKET}/data/
-              region_name: us-east-1
-              database: awsdatacatalog
-              schema: throttled_db
-              threads: 4
-              num_retries: 2
-              num_boto3_retries: 5
-              poll_interval: 0.1
-        """))  # fmt: skip
     models = {
         "numbers.sql": "{{ config(materialized='table') }}\nselect n from unnest(sequence(1, 50)) as t(n)",
         "even.sql": "{{ config(materialized='view') }}\nselect n from {{ ref('numbers') }} where n % 2 = 0",
@@ -100,14 +76,9 @@ def test_dbt_athena_builds_through_throttling(twin, throttled, tmp_path):
             for m in ("numbers", "even", "grown")
         ),
     }  # fmt: skip
-    for name, text in models.items():
-        (project / "models" / name).write_text(text)
+    project = athena_dbt_project(tmp_path / "throttled", BUCKET, models)
     set_faults(twin.moto, throttle=0.05, seed=5)
-    env = {**os.environ, **twin.env(), "DBT_PROFILES_DIR": str(project)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "dbt.cli.main", "build", "--project-dir", str(project)],
-        capture_output=True, text=True, env=env, timeout=600, check=False,
-    )  # fmt: skip
+    proc = run_dbt(project, twin, "build")
     counts = fault_counts(twin.moto)
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert "PASS=9" in proc.stdout and "ERROR=0" in proc.stdout

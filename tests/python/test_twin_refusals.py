@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from athena_twin.refusals import FULL, REFUSALS, markdown_table
+from tests.python.conftest import twin_clients
 
 pytestmark = [pytest.mark.aws, pytest.mark.twin]
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,12 +36,7 @@ def run(athena, sql: str, **extra) -> dict:
 
 @pytest.fixture(scope="module")
 def aws(twin):
-    import boto3
-
-    kw = {"endpoint_url": twin.moto, "region_name": "us-east-1"}
-    kw |= {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-    clients = {name: boto3.client(name, **kw) for name in ("s3", "glue", "athena")}
-    clients["s3"].create_bucket(Bucket=BUCKET.removeprefix("s3://"))
+    clients = twin_clients(twin, BUCKET.removeprefix("s3://"))
     clients["s3"].put_object(Bucket=BUCKET.removeprefix("s3://"), Key=f"{FULL}/x", Body=b"1")
     athena = clients["athena"]
     for sql in (

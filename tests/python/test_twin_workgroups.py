@@ -10,6 +10,7 @@ import time
 import pytest
 
 from athena_twin.result_files import from_csv, to_csv
+from tests.python.conftest import athena_dbt_project, run_dbt, twin_clients
 
 pytestmark = [pytest.mark.aws, pytest.mark.twin]
 BUCKET = "twin-workgroups"
@@ -17,13 +18,7 @@ BUCKET = "twin-workgroups"
 
 @pytest.fixture(scope="module")
 def aws(twin):
-    import boto3
-
-    kw = {"endpoint_url": twin.moto, "region_name": "us-east-1"}
-    kw |= {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-    clients = {name: boto3.client(name, **kw) for name in ("s3", "athena")}
-    clients["s3"].create_bucket(Bucket=BUCKET)
-    return clients
+    return twin_clients(twin, BUCKET)
 
 
 def run(athena, sql: str, workgroup: str = "primary", output: str | None = None) -> dict:
@@ -109,3 +104,32 @@ def test_a_query_over_the_work_groups_scan_limit_is_cancelled(aws):
     assert "BytesScannedCutoffPerQuery" in over["Status"]["StateChangeReason"]
     under = run(athena, "select count(*) from twin_wg.big", output=f"s3://{BUCKET}/r/")
     assert under["Status"]["State"] == "SUCCEEDED"
+
+
+def test_a_work_group_enforcing_its_output_changes_where_dbt_athena_puts_tables(
+    aws, twin, tmp_path
+):
+    """dbt-athena leaves `external_location` out of a table's CTAS when its work group
+    enforces the output location; Athena then writes the table under that location's
+    `tables/<query id>/`, as the twin does (issue 34's first bug, shown here). Under a
+    work group that does not enforce it, the table lies under the profile's data dir."""
+    aws["athena"].create_work_group(
+        Name="twin-dbt-enforced",
+        Configuration={
+            "EnforceWorkGroupConfiguration": True,
+            "ResultConfiguration": {"OutputLocation": f"s3://{BUCKET}/wg-results/"},
+        },
+    )
+    model = {"placed.sql": "{{ config(materialized='table') }}\nselect 1 as n"}
+    glue = aws["glue"]
+    where = {}
+    for work_group in ("twin-dbt-enforced", "primary"):
+        project = athena_dbt_project(
+            tmp_path / work_group.replace("-", "_"), BUCKET, model, work_group
+        )
+        proc = run_dbt(project, twin, "run")
+        assert proc.returncode == 0, proc.stdout[-3000:]
+        table = glue.get_table(DatabaseName=f"{project.name}_db", Name="placed")["Table"]
+        where[work_group] = table["StorageDescriptor"]["Location"]
+    assert where["twin-dbt-enforced"].startswith(f"s3://{BUCKET}/wg-results/tables/")
+    assert where["primary"].startswith(f"s3://{BUCKET}/data/")
