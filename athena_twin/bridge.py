@@ -135,13 +135,10 @@ def _ctas(statement: Statement, table_location: str | None) -> Translated:
                 "INVALID_TABLE_PROPERTY",
                 f"Unsupported table property key: {key} (not one of Athena's CTAS properties)",
             )
-    # Athena's default: the table's data under the query's result location.
-    kept.setdefault("external_location", f"'{table_location}'" if table_location else "")
-    if not kept["external_location"]:
-        del kept["external_location"]
-    if kept.get("format") == "'TEXTFILE'" or "textfile_field_separator" not in kept:
-        pass
-    else:
+    if "external_location" not in kept and table_location:
+        # Athena's default: the table's data under the query's result location.
+        kept["external_location"] = f"'{table_location}'"
+    if "textfile_field_separator" in kept and kept.get("format") != "'TEXTFILE'":
         raise Refused("INVALID_TABLE_PROPERTY", "field_delimiter applies to TEXTFILE tables only")
     exists = "if not exists " if tree.args.get("exists") else ""
     with_ = ", ".join(f"{k}={v}" for k, v in kept.items())

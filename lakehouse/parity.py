@@ -41,31 +41,11 @@ class MartParity:
     differences: list[str] = field(default_factory=list)
 
 
-# Athena's type names by family (pr_check.diff.family names DuckDB's the same way).
-_ATHENA_FAMILIES = {
-    "tinyint": "integer", "smallint": "integer", "integer": "integer", "bigint": "integer",
-    "decimal": "decimal", "real": "float", "float": "float", "double": "float",
-    "varchar": "string", "char": "string", "string": "string", "date": "date",
-    "timestamp": "timestamp", "boolean": "boolean", "array": "array", "map": "map",
-    "row": "row", "varbinary": "blob",
-}  # fmt: skip
-
-
 def athena_type_name(column: dict) -> str:
     """A GetQueryResults column's type as Athena names it: `decimal(12,2)`, `array`."""
     if column["Type"] == "decimal":
         return f"decimal({column.get('Precision', 0)},{column.get('Scale', 0)})"
     return column["Type"]
-
-
-def _family(type_name: str) -> str:
-    """The family of a DuckDB or an Athena type name (arrays, maps, rows included)."""
-    name = type_name.strip()
-    if name.endswith("]"):
-        return "array"
-    if name.upper().startswith(("MAP(", "STRUCT(")):
-        return "map" if name.upper().startswith("MAP") else "row"
-    return _ATHENA_FAMILIES.get(name.split("(")[0].lower()) or family(name)
 
 
 def duckdb_type(athena_type: str, precision: int = 0, scale: int = 0) -> str:
@@ -120,7 +100,7 @@ def compare(
     said = result.differences
     for column in (c for c in duck if c in athena):
         result.types[column] = {"duckdb": duck[column], "athena": athena[column]}
-        if _family(duck[column]) != _family(athena[column]):
+        if family(duck[column]) != family(athena[column]):
             said.append(f"{model}.{column}: {duck[column]} on DuckDB, {athena[column]} on Athena")
     said += [f"{model}.{c}: only in DuckDB's build" for c in diff.columns_removed]
     said += [f"{model}.{c}: only in Athena's build" for c in diff.columns_added]

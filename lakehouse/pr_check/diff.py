@@ -86,17 +86,23 @@ _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", 
 ROUND_DIGITS = 9  # significant digits a float keeps in a whole-row comparison
 
 
-def family(duckdb_type: str) -> str:
-    """A DuckDB type's family: integer, decimal, float, string, date, timestamp, boolean,
-    or the type itself."""
-    kind = duckdb_type.upper().split("(")[0].strip()
+def family(type_name: str) -> str:
+    """A DuckDB type's family, or an Athena one's as GetQueryResults names it: integer,
+    decimal, float, string, date, timestamp, boolean, array, map, row, or the type itself."""
+    name = type_name.strip().upper()
+    if name.endswith("]") or name == "ARRAY":
+        return "array"
+    if name.startswith(("MAP(", "STRUCT(")) or name in ("MAP", "ROW"):
+        return "map" if name.startswith("MAP") else "row"
+    kind = name.split("(")[0].strip()
     if kind in _INTEGERS:
         return "integer"
     if kind in ("FLOAT", "DOUBLE", "REAL"):
         return "float"
     if kind.startswith("TIMESTAMP"):
         return "timestamp"
-    named = {"DECIMAL": "decimal", "VARCHAR": "string", "DATE": "date", "BOOLEAN": "boolean"}
+    named = {"DECIMAL": "decimal", "VARCHAR": "string", "CHAR": "string", "STRING": "string",
+             "DATE": "date", "BOOLEAN": "boolean", "VARBINARY": "blob", "BLOB": "blob"}  # fmt: skip
     return named.get(kind, kind.lower())
 
 
