@@ -10,6 +10,7 @@ does not cover is refused (`unsupported_projection`), never answered with no par
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
 
@@ -46,6 +47,7 @@ def unsupported_projection(table: dict) -> str | None:
 _JAVA_DATE = {"yyyy": "%Y", "MM": "%m", "dd": "%d", "HH": "%H", "mm": "%M", "ss": "%S"}
 
 
+@functools.lru_cache(maxsize=65_536)  # strptime is slow, and the same dates recur per query
 def _parse_date(value: str, java_format: str) -> datetime | None:
     fmt = java_format
     for java, py in _JAVA_DATE.items():
@@ -91,8 +93,12 @@ def projected_partitions(
     template = params.get("storage.location.template", "")
     found: dict[tuple[str, ...], str] = {}
     moment = now or datetime.now(UTC)
-    for key in keys:
-        pairs = [p.partition("=") for p in key.split("/")[: len(columns)]]
+    # A partition holds several objects, and a value recurs in many partitions: each
+    # partition folder and each (column, value) is judged once.
+    folders = {"/".join(key.split("/")[: len(columns)]) for key in keys}
+    projects = functools.cache(lambda column, value: _projects(params, column, value, moment))
+    for folder in sorted(folders):
+        pairs = [p.partition("=") for p in folder.split("/")]
         if len(pairs) < len(columns) or [k for k, _, _ in pairs] != columns:
             continue
         named = [(c, v) for c, (_, _, v) in zip(columns, pairs, strict=True)]
@@ -103,6 +109,6 @@ def projected_partitions(
                 expected = expected.replace("${" + c + "}", v)
             if expected.rstrip("/") + "/" != path:
                 continue
-        if all(_projects(params, c, v, moment) for c, v in named):
+        if all(projects(c, v) for c, v in named):
             found[tuple(v for _, v in named)] = path
     return [(list(v), path) for v, path in sorted(found.items())]

@@ -52,14 +52,18 @@ def _tree_rss_mb(root: int) -> float:
 
 
 def measure(
-    stage: str, cmd: list[str], env: dict[str, str] | None = None, keep_stdout: bool = False
+    stage: str,
+    cmd: list[str],
+    env: dict[str, str] | None = None,
+    keep_stdout: bool = False,
+    cwd: Path = PROJECT_DIR,
 ) -> Measure:
-    """Run a command; return its wall time and the peak RSS of its whole process tree
-    (the CLI plus the Spark JVM or dbt it starts), sampled every 100 ms."""
+    """Run a command (in `cwd`); return its wall time and the peak RSS of its whole
+    process tree (the CLI plus the Spark JVM or dbt it starts), sampled every 100 ms."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd,
-        cwd=PROJECT_DIR,
+        cwd=cwd,
         env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE if keep_stdout else subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -5,6 +5,7 @@ problems to fix."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -129,6 +130,7 @@ def athena_check(dbt: Dbt, models: Sequence[str], work: Path, skip: bool = False
         return Check(ATHENA, True, "skipped (--skip-athena): not built on Athena", skipped=True)
     if not models:
         return Check(ATHENA, True, "no model changed")
+    started = time.perf_counter()
     with project_twin(work / "twin") as running, aws_sdk_pointed_at(running.env()):
         publish(dbt.lake)
         settings = athena_settings(schema=PR_ATHENA_SCHEMA)
@@ -147,7 +149,8 @@ def athena_check(dbt: Dbt, models: Sequence[str], work: Path, skip: bool = False
             return Check(ATHENA, False, "the changed models' parents failed on Athena", problems)
         build = ["build", "--select", *changed, "--indirect-selection", "empty"]
         ok, text, problems = _outcome(summarize(athena.invoke(build)))
-    return Check(ATHENA, ok, f"{text} (Trino {running.trino_version})", problems)
+    took = time.perf_counter() - started  # the twin's start (if not running) included
+    return Check(ATHENA, ok, f"{text} (Trino {running.trino_version}, {took:.0f} s)", problems)
 
 
 def docs_check(manifest: dict, models: Sequence[str], con) -> Check:

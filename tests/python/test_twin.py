@@ -315,6 +315,39 @@ def test_glue_column_statistics_moto_lacks(moto_server):
     )
 
 
+def test_a_listing_under_a_prefix_answers_as_s3_does(moto_server):
+    """The twin's moto matches a listing's prefix before building its answer
+    (moto_server.list_only_under_prefix): folders, pages and the keys beside the prefix
+    come out as S3 gives them."""
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=moto_server, region_name="us-east-1",
+                      aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+    s3.create_bucket(Bucket="listing")
+    for key in ["a/1", "a/2", "a/sub/3", "ab/4", "b/5", "a/2"]:  # a/2 written twice
+        s3.put_object(Bucket="listing", Key=key, Body=b"x")
+    s3.delete_object(Bucket="listing", Key="a/1")
+
+    def listed(**kwargs) -> tuple[list[str], list[str]]:
+        page = s3.list_objects_v2(Bucket="listing", **kwargs)
+        keys = [o["Key"] for o in page.get("Contents", [])]
+        return keys, [p["Prefix"] for p in page.get("CommonPrefixes", [])]
+
+    assert listed(Prefix="a/") == (["a/2", "a/sub/3"], [])
+    assert listed(Prefix="a/", Delimiter="/") == (["a/2"], ["a/sub/"])
+    assert listed(Prefix="a") == (["a/2", "a/sub/3", "ab/4"], [])
+    assert listed(Prefix="c/") == ([], [])
+    assert listed() == (["a/2", "a/sub/3", "ab/4", "b/5"], [])
+    first = s3.list_objects_v2(Bucket="listing", Prefix="a", MaxKeys=2)
+    assert first["IsTruncated"] and [o["Key"] for o in first["Contents"]] == ["a/2", "a/sub/3"]
+    rest = s3.list_objects_v2(
+        Bucket="listing", Prefix="a", ContinuationToken=first["NextContinuationToken"]
+    )
+    assert [o["Key"] for o in rest["Contents"]] == ["ab/4"]
+    old = [o["Key"] for o in s3.list_objects(Bucket="listing", Prefix="a/")["Contents"]]
+    assert old == ["a/2", "a/sub/3"]  # the first version of the listing API too
+
+
 def test_the_docs_show_the_same_translations():
     from athena_twin.translations import markdown_table
     from tests.python.conftest import PROJECT_DIR
