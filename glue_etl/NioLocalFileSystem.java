@@ -7,6 +7,11 @@
 // its time there. `glue_etl.spark` compiles this class once into the user cache
 // (javac from the JDK that runs Spark) and uses it when it can; Glue writes to S3 and
 // never loads it.
+//
+// `Wrapped` is the same file system behind Hadoop's LocalFileSystem type, for a
+// session that writes to S3: S3A's staging committers (see S3ACommitProtocol.java) stage
+// each task's files on local disk through `FileSystem.getLocal`, which needs that type.
+// It writes no .crc side files either.
 package ecom_lakehouse.hadoop;
 
 import java.io.IOException;
@@ -14,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
@@ -42,5 +48,14 @@ public class NioLocalFileSystem extends RawLocalFileSystem {
       }
     }
     Files.setPosixFilePermissions(pathToFile(p).toPath(), granted);
+  }
+
+  /** This file system wrapped as Hadoop's LocalFileSystem, with no checksums written or read. */
+  public static class Wrapped extends LocalFileSystem {
+    public Wrapped() {
+      super(new NioLocalFileSystem());
+      setWriteChecksum(false);
+      setVerifyChecksum(false);
+    }
   }
 }

@@ -45,36 +45,50 @@ def check_java() -> int:
     )
 
 
-# `file:` paths go through NioLocalFileSystem (see its source beside this module):
-# Hadoop's raw local file system without a forked `chmod` per file and directory
-# written. Compiled once per Spark and JDK into the user cache; without javac (a JRE
-# only) local Spark keeps Hadoop's class and is only slower.
-LOCAL_FS_SOURCE = Path(__file__).with_name("NioLocalFileSystem.java")
+# The project's own Hadoop and Spark classes, from Java sources beside this module:
+# - `file:` paths go through NioLocalFileSystem: Hadoop's raw local file system without a
+#   forked `chmod` per file and directory written;
+# - a session that writes to S3 commits through S3ACommitProtocol: S3A's staging
+#   committers, with no copy or rename on S3.
+# Compiled once per Spark and JDK into a jar in the user cache; without javac (a JRE only)
+# local Spark keeps Hadoop's and Spark's own classes and is only slower.
+JAVA_SOURCES = tuple(sorted(Path(__file__).parent.glob("*.java")))
 LOCAL_FS_CLASS = "ecom_lakehouse.hadoop.NioLocalFileSystem"
+S3A_COMMIT_PROTOCOL = "ecom_lakehouse.hadoop.S3ACommitProtocol"
+# The jars the sources compile against, from pyspark's own.
+JAVA_CLASSPATH = (
+    "hadoop-client-api-*.jar",
+    "spark-core_*.jar",
+    "spark-common-utils_*.jar",
+    "scala-library-*.jar",
+)
 
 
-def _local_fs_jar(java_version: int) -> Path | None:
-    """NioLocalFileSystem compiled into a jar in the cache (None: cannot compile here).
-    A jar, not a class directory: class-data sharing refuses directories."""
+def _classes_jar(java_version: int) -> Path | None:
+    """The project's classes compiled into a jar in the cache (None: cannot compile
+    here). A jar, not a class directory: class-data sharing refuses directories."""
     import tempfile
     import zipfile
 
     import pyspark
 
     javac = jdk_tool("javac")
-    hadoop = sorted((Path(pyspark.__file__).parent / "jars").glob("hadoop-client-api-*.jar"))
-    if javac is None or not hadoop:
+    jars = Path(pyspark.__file__).parent / "jars"
+    classpath = [sorted(jars.glob(pattern))[:1] for pattern in JAVA_CLASSPATH]
+    if javac is None or not all(classpath):
         return None
+    used = [found[0] for found in classpath]
     digest = hashlib.sha256(
-        LOCAL_FS_SOURCE.read_bytes() + f"|{hadoop[0].name}|{java_version}".encode()
+        b"".join(source.read_bytes() for source in JAVA_SOURCES)
+        + f"|{'|'.join(jar.name for jar in used)}|{java_version}".encode()
     ).hexdigest()[:16]
-    jar = cache_dir() / f"local-fs-{digest}.jar"
+    jar = cache_dir() / f"glue-etl-classes-{digest}.jar"
     if jar.exists():
         return jar
     with tempfile.TemporaryDirectory() as tmp:
         release = ["--release", str(java_version)]
-        command = [javac, "-nowarn", *release, "-cp", str(hadoop[0]), "-d", tmp]
-        compiled = subprocess.run([*command, str(LOCAL_FS_SOURCE)], capture_output=True)
+        command = [javac, "-nowarn", *release, "-cp", os.pathsep.join(map(str, used)), "-d", tmp]
+        compiled = subprocess.run([*command, *map(str, JAVA_SOURCES)], capture_output=True)
         if compiled.returncode != 0:
             return None
         jar.parent.mkdir(parents=True, exist_ok=True)
@@ -212,6 +226,31 @@ def s3a_conf() -> dict[str, str]:
     return conf
 
 
+def s3a_committer_conf() -> dict[str, str]:
+    """Spark settings that commit writes to S3 through S3A's staging committers
+    (S3ACommitProtocol.java): each task stages its files on local disk, the job's commit
+    completes their uploads. Needs the project's classes (`_classes_jar`). The staged
+    files live in a temporary folder of this process, removed when it exits."""
+    import shutil
+    import tempfile
+
+    staging = Path(tempfile.mkdtemp(prefix="ecom-lakehouse-s3a-"))
+    atexit.register(shutil.rmtree, staging, ignore_errors=True)
+    factory = "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory"
+    return {
+        "spark.sql.sources.commitProtocolClass": S3A_COMMIT_PROTOCOL,
+        "spark.hadoop.mapreduce.outputcommitter.factory.scheme.s3": factory,
+        "spark.hadoop.mapreduce.outputcommitter.factory.scheme.s3a": factory,
+        # The committers stage through `FileSystem.getLocal`, which needs Hadoop's
+        # LocalFileSystem type: the same NIO file system, wrapped (no .crc files).
+        "spark.hadoop.fs.file.impl": f"{LOCAL_FS_CLASS}$Wrapped",
+        # Each task's files, and the list of uploads its job completes (Hadoop's
+        # defaults: a shared /tmp folder, and a folder relative to the working directory).
+        "spark.hadoop.fs.s3a.buffer.dir": str(staging / "tasks"),
+        "spark.hadoop.fs.s3a.committer.staging.tmp.path": (staging / "uploads").as_uri(),
+    }
+
+
 # Below this many input rows, the JVM compiles with its quick first tier only (C1): at
 # the demo's size most of a run is the JVM warming up, and the optimizing compiler (C2)
 # takes CPU from the work without paying back. Measured on 2 cores, the clean stage at
@@ -232,19 +271,21 @@ def local_spark(
     (it picks the JIT compiler, see QUICK_JIT_MAX_ROWS)."""
     java_version = check_java()
     jit = QUICK_JIT if rows is not None and rows < QUICK_JIT_MAX_ROWS else ""
-    extra = s3a_conf() if lake is not None and not lake.is_local else {}
+    on_s3 = lake is not None and not lake.is_local
+    extra = s3a_conf() if on_s3 else {}
     from pyspark.sql import SparkSession
 
     # Bind to loopback: a laptop's hostname often resolves to a VPN or docker address.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    local_fs = _local_fs_jar(java_version)
-    if local_fs is not None:
+    classes = _classes_jar(java_version)
+    if classes is not None:
         extra = {
             **extra,
-            "spark.driver.extraClassPath": str(local_fs),
+            "spark.driver.extraClassPath": str(classes),
             "spark.hadoop.fs.file.impl": LOCAL_FS_CLASS,
+            **(s3a_committer_conf() if on_s3 else {}),
         }
-    cds, finish = _cds_options(_cds_archive(java_version, f"{local_fs or ''}|{jit}"))
+    cds, finish = _cds_options(_cds_archive(java_version, f"{classes or ''}|{jit}"))
     builder = (
         SparkSession.builder.master(os.environ.get("SPARK_MASTER", "local[*]"))
         .appName(app_name)
