@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 from sqlglot import exp
 
 from athena_twin.bridge import CATALOG, Refused, Translated, Unsupported, translate
+from athena_twin.faults import FAULTS
 from athena_twin.result_files import from_csv, to_csv
 from athena_twin.statements import parse
 from athena_twin.values import as_text, athena_type, parse_type
@@ -59,6 +60,12 @@ class Execution:
     trino_query_id: str | None = None
     cancel: Callable[[], None] | None = None
     finished: threading.Event = field(default_factory=threading.Event)
+
+
+class InjectedFailure(Refused):
+    """A failure the twin injected (faults.py): Athena's category for its own errors."""
+
+    error_type = "INTERNAL_ERROR"
 
 
 NODE_WAIT = 30.0  # seconds a query waits for Trino's node to serve its catalogs
@@ -237,7 +244,10 @@ class AthenaOnTrino:
                 if self.listings_changed.is_set():
                     self.listings_changed.clear()
                     self._flush_listings(ex)
+                half = self._arm_half_write(ex, statement, account, region)
                 self._trino(ex, translated)
+                if half is not None:
+                    self._fail_halfway(half, account, region)
                 if ex.cutoff and ex.bytes_scanned > ex.cutoff:
                     # Trino checks its limit every second or so: a shorter query ends first.
                     raise Refused("EXCEEDED_SCAN_LIMIT", "over the work group's limit")
@@ -270,6 +280,28 @@ class AthenaOnTrino:
         finally:
             ex.completed = ex.completed or time.time()
             ex.finished.set()
+
+    def _arm_half_write(self, ex: Execution, statement, account: str, region: str):
+        """For a CTAS or INSERT that an injected fault fails halfway (faults.py): its
+        table as it was before it ran; None for any other statement."""
+        tree = statement.tree
+        is_ctas = isinstance(tree, exp.Create) and tree.kind == "TABLE" and tree.expression
+        if not (isinstance(tree, exp.Insert) or is_ctas):
+            return None
+        target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+        if not isinstance(target, exp.Table) or not FAULTS.fails_this_write():
+            return None
+        schema = (target.db or ex.context.get("Database") or "default").lower()
+        return self.moto.before_write(account, region, schema, target.name.lower())
+
+    def _fail_halfway(self, before, account: str, region: str) -> None:
+        left, written = self.moto.leave_half_written(account, region, before)
+        undone = "the partitions it added" if before.existed else "its table"
+        raise InjectedFailure(
+            "GENERIC_INTERNAL_ERROR",
+            f"the local AWS twin failed this write halfway (an injected fault): {left} of "
+            f"the {written} files it wrote were left in S3, {undone} removed from Glue",
+        )
 
     def _write_results(self, ex: Execution) -> None:
         """A query's rows written to its output location as Athena writes them

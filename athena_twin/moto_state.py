@@ -1,10 +1,13 @@
 """moto's own state as the twin's Athena reads and writes it, in process (no HTTP round
 trip): a Glue table changed as Athena's Hive DDL changes it, a view's columns recorded
 as Athena records them, whether an S3 location holds data, a work group's prepared
-statements, and what of a table's partition projection the twin cannot compute.
+statements, what of a table's partition projection the twin cannot compute, and a
+write left half done (faults.py).
 `MotoSide` gathers them for athena_bridge.AthenaOnTrino."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 
 def _glue_table(account: str, region: str, schema: str, table: str):
@@ -115,6 +118,58 @@ def _read_result(account: str, location: str) -> bytes | None:
     return found.value if found is not None else None
 
 
+@dataclass(frozen=True)
+class BeforeWrite:
+    """A write's table as it was before the write ran (a CTAS's: no table yet)."""
+
+    schema: str
+    table: str
+    existed: bool
+    keys: frozenset[str] = frozenset()  # under the table's location
+    partitions: frozenset[str] = frozenset()  # moto's keys of the Glue partitions
+
+
+def _table_keys(account: str, table) -> tuple[str, set[str]]:
+    """A Glue table's bucket and the keys under its location, from moto's S3."""
+    from moto.s3.models import s3_backends
+
+    location = table.as_dict()["StorageDescriptor"]["Location"]
+    bucket, _, prefix = location.removeprefix("s3://").partition("/")
+    prefix = prefix.rstrip("/") + "/"
+    found = s3_backends[account]["aws"].get_bucket(bucket)
+    return bucket, {k for k in list(found.keys.keys()) if k.startswith(prefix)}
+
+
+def _before_write(account: str, region: str, schema: str, table: str) -> BeforeWrite:
+    try:
+        found = _glue_table(account, region, schema, table)
+    except Exception:  # no such table yet: a CTAS creates it
+        return BeforeWrite(schema, table, existed=False)
+    keys = frozenset(_table_keys(account, found)[1])
+    return BeforeWrite(schema, table, True, keys, frozenset(found.partitions))
+
+
+def _leave_half_written(account: str, region: str, before: BeforeWrite) -> tuple[int, int]:
+    """Undo half of a finished write, as if it had failed halfway: the later half of the
+    files it wrote deleted from S3, the rest left; the table a CTAS created, or the
+    partitions an INSERT added, removed from Glue. Returns (files left, files written)."""
+    from moto.glue.models import glue_backends
+    from moto.s3.models import s3_backends
+
+    found = _glue_table(account, region, before.schema, before.table)
+    bucket, keys = _table_keys(account, found)
+    written = sorted(keys - before.keys)
+    left = (len(written) + 1) // 2  # at least one file stays when any was written
+    for key in written[left:]:
+        s3_backends[account]["aws"].delete_object(bucket, key)
+    if before.existed:
+        for added in set(found.partitions) - before.partitions:
+            del found.partitions[added]
+    else:
+        glue_backends[account][region].delete_table(before.schema, before.table)
+    return left, len(written)
+
+
 class MotoSide:
     """What the Athena bridge reads and writes in moto's own state, in process: Glue
     tables, S3 locations and a work group's prepared statements."""
@@ -127,3 +182,5 @@ class MotoSide:
     projection_problem = staticmethod(_projection_problem)
     write_result = staticmethod(_write_result)
     read_result = staticmethod(_read_result)
+    before_write = staticmethod(_before_write)
+    leave_half_written = staticmethod(_leave_half_written)
