@@ -241,14 +241,21 @@ def _precondition(exc) -> bool:
     return code in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409")
 
 
-def copy_prefix(source: Store, dest: Store, prefix: str) -> int:
+def copy_prefix(source: Store, dest: Store, prefix: str, workers: int = 8) -> int:
     """Every object under `prefix` from one store to the same keys in another (a local
-    lake to S3 or back); returns how many."""
+    lake to S3 or back), `workers` at a time; returns how many."""
+    from concurrent.futures import ThreadPoolExecutor
+
     keys = source.list(prefix)
     with tempfile.TemporaryDirectory(prefix="lake-copy-") as tmp:
-        for i, key in enumerate(keys):
-            local = Path(tmp) / str(i)
-            source.get_file(key, local)
-            dest.put_file(local, key)
+
+        def copy(numbered: tuple[int, str]) -> None:
+            local = Path(tmp) / str(numbered[0])
+            source.get_file(numbered[1], local)
+            dest.put_file(local, numbered[1])
             local.unlink()
+
+        # Each copy waits on a request; boto3's clients are safe to share between threads.
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(copy, enumerate(keys)))
     return len(keys)

@@ -17,6 +17,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -104,15 +105,18 @@ class AthenaResult:
     bytes_scanned: int
 
 
-def athena_query(sql: str, output: str, poll: float = 0.1, timeout: float = 600) -> AthenaResult:
+def athena_query(
+    sql: str, output: str, poll: float = 0.1, timeout: float = 600, athena=None
+) -> AthenaResult:
     """One statement through Athena's API, as a user's client sends it, and its result
-    read back page by page. A failed query is a PipelineError with Athena's reason."""
+    read back page by page. A failed query is a PipelineError with Athena's reason.
+    `athena`: a boto3 Athena client to use (one may serve several threads)."""
     import boto3
 
     from lakecore.errors import PipelineError
     from lakecore.waiting import wait_until
 
-    athena = boto3.client("athena")
+    athena = athena or boto3.client("athena")
     started = athena.start_query_execution(
         QueryString=sql, WorkGroup="primary", ResultConfiguration={"OutputLocation": output}
     )
@@ -235,20 +239,30 @@ def compare_builds(athena_manifest: dict, duck_manifest: dict, warehouse: Path) 
     """Every mart of either build: Athena's read through Athena's API and loaded into
     the DuckDB build's warehouse (ATHENA_SCHEMA, dropped after), then compared with
     DuckDB's by the mart's key (parity.py)."""
+    import boto3
     import duckdb
 
     athena_marts, duck_marts = _marts(athena_manifest), _marts(duck_manifest)
     tests = dbt_manifest.tests_by_model(duck_manifest)
     results = [only_one_side(m, "Athena") for m in sorted(set(athena_marts) - set(duck_marts))]
     results += [only_one_side(m, "DuckDB") for m in sorted(set(duck_marts) - set(athena_marts))]
+    both = sorted(set(athena_marts) & set(duck_marts))
+    client = boto3.client("athena")  # boto3's clients are safe to share between threads
+
+    def read(model: str) -> AthenaResult:
+        sql = f"select * from {athena_marts[model]}"  # nosec B608 # relations from dbt's manifest
+        return athena_query(sql, f"s3://{RESULTS_BUCKET}/parity/", athena=client)
+
+    # Read four at a time, as dbt's threads query Athena; compared one by one after.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        reads = dict(zip(both, pool.map(read, both), strict=True))
     con = duckdb.connect(str(warehouse))
     try:
-        for model in sorted(set(athena_marts) & set(duck_marts)):
-            sql = f"select * from {athena_marts[model]}"  # nosec B608 # relations from dbt's manifest
-            read = athena_query(sql, f"s3://{RESULTS_BUCKET}/parity/")
-            copy = load_athena_result(con, model, read.columns, read.rows)
+        for model in both:
+            got = reads[model]
+            copy = load_athena_result(con, model, got.columns, got.rows)
             key = dbt_manifest.primary_key(duck_manifest, model, tests)
-            types = {c["Name"]: athena_type_name(c) for c in read.columns}
+            types = {c["Name"]: athena_type_name(c) for c in got.columns}
             results.append(compare(con, model, duck_marts[model], copy, key, types))
     finally:
         con.execute(f"drop schema if exists {ATHENA_SCHEMA} cascade")
