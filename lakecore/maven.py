@@ -30,6 +30,8 @@ PINNED_SHA256 = {
         "0f388f9967c177ae70a47c099082fc95387f0c3cb96d8000d1d41fc3a5223158",  # pragma: allowlist secret (a checksum)
     "io/trino/trino-hive/476/trino-hive-476.zip":
         "611bacdb07d9f3cf7b9d47f97ecc76fa2e7ff8bfe8a9728c3d06adc1bfb8662e",  # pragma: allowlist secret (a checksum)
+    "io/trino/trino-iceberg/476/trino-iceberg-476.zip":
+        "99edba5b491ed94d599aeb61e0794272d3569d8b563f3bb8569e8a49daa87b6c",  # pragma: allowlist secret (a checksum)
     "org/apache/hadoop/hadoop-aws/3.3.4/hadoop-aws-3.3.4.jar":
         "53f9ae03c681a30a50aa17524bd9790ab596b28481858e54efd989a826ed3a4a",  # pragma: allowlist secret (a checksum)
     "com/amazonaws/aws-java-sdk-bundle/1.12.262/aws-java-sdk-bundle-1.12.262.jar":

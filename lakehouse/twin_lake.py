@@ -3,11 +3,12 @@ lake's zones copied in, the Glue catalog over them, and the variables that point
 dbt-athena's profile at all of it. `demo-aws` cleans straight into this lake; the PR
 check copies the local lake's cleaned zone here to build the changed models on Athena.
 
-Trino comes from Maven Central once (the server tarball and the Hive connector plugin,
-each checked against its SHA-256 pinned in lakecore/maven.py), unpacked into the user
-cache with the Hive plugin alone (every plugin loaded costs start-up time):
+Trino comes from Maven Central once (the server tarball, and the Hive and Iceberg
+connector plugins, each checked against its SHA-256 pinned in lakecore/maven.py),
+unpacked into the user cache with those plugins alone (every plugin loaded costs
+start-up time); a plugin missing from an older cache is added on first use:
 
-    ~/.cache/ecom-lakehouse/trino-476/         lib/, plugin/hive/
+    ~/.cache/ecom-lakehouse/trino-476/         lib/, plugin/hive/, plugin/iceberg/
 """
 
 from __future__ import annotations
@@ -34,7 +35,11 @@ from lakecore.maven import artifact_path, cache_dir, download
 
 TRINO_VERSION = "476"
 TRINO_SERVER = artifact_path(f"io.trino:trino-server-core:{TRINO_VERSION}:tar.gz")
-TRINO_HIVE = artifact_path(f"io.trino:trino-hive:{TRINO_VERSION}:zip")
+# Athena's catalog holds Hive and Iceberg tables: a connector for each (athena_twin/trino.py).
+TRINO_PLUGINS = {
+    name: artifact_path(f"io.trino:trino-{name}:{TRINO_VERSION}:zip")
+    for name in ("hive", "iceberg")
+}
 
 LAKE_BUCKET = "ecom-twin-lake"
 RESULTS_BUCKET = "ecom-twin-athena-results"
@@ -61,28 +66,44 @@ def trino_java() -> Path:
 
 
 def install_trino() -> Path:
-    """Trino's home in the cache, downloaded and unpacked on first use."""
+    """Trino's home in the cache, downloaded and unpacked on first use (a plugin the
+    cache lacks is added)."""
     home = cache_dir() / f"trino-{TRINO_VERSION}"
-    if (home / "lib").is_dir() and (home / "plugin" / "hive").is_dir():
-        return home
+    if not (home / "lib").is_dir():
+        _install_server(home)
+    for name, path in TRINO_PLUGINS.items():
+        if not (home / "plugin" / name).is_dir():
+            _install_plugin(home, name, path)
+    return home
+
+
+def _install_server(home: Path) -> None:
     home.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=home.parent, prefix=".trino-") as tmp:
         work = Path(tmp)
         download(TRINO_SERVER, work / "server.tar.gz", "the twin's Trino")
-        download(TRINO_HIVE, work / "hive.zip", "the twin's Trino")
         with tarfile.open(work / "server.tar.gz") as tar:
             tar.extractall(work, filter="data")
         server = work / f"trino-server-core-{TRINO_VERSION}"
         shutil.rmtree(server / "plugin")
         (server / "plugin").mkdir()
-        with zipfile.ZipFile(work / "hive.zip") as zf:
-            zf.extractall(work)  # nosec B202 # Maven's checked zip, unpacked in a temporary folder
-        (work / f"trino-hive-{TRINO_VERSION}").rename(server / "plugin" / "hive")
         with contextlib.suppress(FileExistsError, OSError):
             server.rename(home)  # atomic: a reader never sees a half-unpacked home
     if not (home / "lib").is_dir():
         raise PipelineError(f"could not install Trino into {home}")
-    return home
+
+
+def _install_plugin(home: Path, name: str, path: str) -> None:
+    # Unpacked beside the home, not in plugin/: Trino loads every folder there.
+    with tempfile.TemporaryDirectory(dir=home.parent, prefix=f".trino-{name}-") as tmp:
+        work = Path(tmp)
+        download(path, work / "plugin.zip", "the twin's Trino")
+        with zipfile.ZipFile(work / "plugin.zip") as zf:
+            zf.extractall(work)  # nosec B202 # Maven's checked zip, unpacked in a temporary folder
+        with contextlib.suppress(FileExistsError, OSError):
+            (work / f"trino-{name}-{TRINO_VERSION}").rename(home / "plugin" / name)
+    if not (home / "plugin" / name).is_dir():
+        raise PipelineError(f"could not install Trino's {name} plugin into {home}")
 
 
 def trino() -> TrinoInstall:
