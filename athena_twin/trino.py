@@ -164,6 +164,38 @@ def _log_tail(log: Path, lines: int = 15) -> str:
     return " | ".join((interesting or text)[-lines:])[-1500:]
 
 
+def _write_config(
+    install: TrinoInstall, moto_endpoint: str, port: int, region: str, workdir: Path
+) -> Path:
+    """The server's and its catalogs' configuration under `workdir/etc`; returns etc."""
+    etc = workdir / "etc"
+    (etc / "catalog").mkdir(parents=True, exist_ok=True)
+    (etc / "config.properties").write_text(
+        _properties(
+            {
+                "coordinator": "true",
+                "node-scheduler.include-coordinator": "true",
+                "http-server.http.port": str(port),
+                "discovery.uri": f"http://127.0.0.1:{port}",
+                "query.max-memory": "1GB",
+                "query.max-memory-per-node": "1GB",
+                **KEEP_FINISHED,
+            }
+        )
+    )
+    iceberg = (install.home / "plugin" / "iceberg").is_dir()
+    (etc / "catalog" / "awsdatacatalog.properties").write_text(
+        _properties(
+            catalog_properties(moto_endpoint, region, workdir, install.cached_schemas, iceberg)
+        )
+    )
+    if iceberg:
+        (etc / "catalog" / f"{ICEBERG_CATALOG}.properties").write_text(
+            _properties(iceberg_catalog_properties(moto_endpoint, region))
+        )
+    return etc
+
+
 @contextlib.contextmanager
 def trino_server(
     install: TrinoInstall, moto_endpoint: str, port: int, region: str, workdir: Path
@@ -176,32 +208,8 @@ def trino_server(
     workdir = workdir.resolve()  # the server runs in its home folder
     if not port_is_free(port):
         raise TwinError(f"port {port} on 127.0.0.1 is in use: Trino cannot start there")
-    etc = workdir / "etc"
-    (etc / "catalog").mkdir(parents=True, exist_ok=True)
     url = f"http://127.0.0.1:{port}"
-    (etc / "config.properties").write_text(
-        _properties(
-            {
-                "coordinator": "true",
-                "node-scheduler.include-coordinator": "true",
-                "http-server.http.port": str(port),
-                "discovery.uri": url,
-                "query.max-memory": "1GB",
-                "query.max-memory-per-node": "1GB",
-                **KEEP_FINISHED,
-            }
-        )
-    )
-    iceberg = (home / "plugin" / "iceberg").is_dir()
-    (etc / "catalog" / "awsdatacatalog.properties").write_text(
-        _properties(
-            catalog_properties(moto_endpoint, region, workdir, install.cached_schemas, iceberg)
-        )
-    )
-    if iceberg:
-        (etc / "catalog" / f"{ICEBERG_CATALOG}.properties").write_text(
-            _properties(iceberg_catalog_properties(moto_endpoint, region))
-        )
+    etc = _write_config(install, moto_endpoint, port, region, workdir)
     log = workdir / "trino.log"
     command = [
         str(runtime),
