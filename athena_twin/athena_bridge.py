@@ -24,6 +24,7 @@ from sqlglot import exp
 
 from athena_twin.bridge import CATALOG, Refused, Translated, Unsupported, translate
 from athena_twin.faults import FAULTS
+from athena_twin.iceberg_sql import Catalog
 from athena_twin.result_files import from_csv, to_csv
 from athena_twin.statements import parse
 from athena_twin.values import as_text, athena_type, parse_type
@@ -228,8 +229,7 @@ class AthenaOnTrino:
         try:
             statement = parse(ex.query)
             ex.statement, ex.substatement = statement.kind
-            tables = f"{(ex.output_location or '').rstrip('/')}/tables/{ex.id}/"
-            translated = translate(statement, tables if ex.output_location else None)
+            translated = self._translate(ex, statement, account, region)
             if ex.state == "CANCELLED":
                 return
             ex.state = "RUNNING"
@@ -280,6 +280,17 @@ class AthenaOnTrino:
         finally:
             ex.completed = ex.completed or time.time()
             ex.finished.set()
+
+    def _translate(self, ex: Execution, statement, account: str, region: str) -> Translated:
+        """The statement as the twin runs it (bridge.translate), with where Athena puts a
+        CTAS's data and what of the Glue catalog is Iceberg."""
+        tables = f"{(ex.output_location or '').rstrip('/')}/tables/{ex.id}/"
+        iceberg = Catalog(
+            lambda schema, table: self.moto.iceberg_properties(account, region, schema, table),
+            lambda schema: self.moto.iceberg_tables(account, region, schema),
+        )
+        database = ex.context.get("Database") or "default"
+        return translate(statement, tables if ex.output_location else None, database, iceberg)
 
     def _arm_half_write(self, ex: Execution, statement, account: str, region: str):
         """For a CTAS or INSERT that an injected fault fails halfway (faults.py): its
@@ -413,5 +424,9 @@ class AthenaOnTrino:
                 if (count is None or count < 0) and rows and rows[0] and str(rows[0][0]).isdigit():
                     count = int(rows[0][0])
                 ex.update_count = count if count is not None else -1
+            for then in translated.then:  # one Athena statement, several of Trino's
+                cursor = conn.cursor()
+                ex.cancel = cursor.cancel
+                _run_once_a_node_serves_the_catalog(cursor, then)
         finally:
             conn.close()

@@ -23,23 +23,11 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
+from athena_twin import iceberg_sql
+from athena_twin.errors import Refused, Unsupported
 from athena_twin.statements import Statement, parse, top_level_as
 
 CATALOG = "awsdatacatalog"
-
-
-class Unsupported(Exception):
-    """A statement the twin cannot run as Athena would (NOT_SUPPORTED, naming it)."""
-
-
-class Refused(Exception):
-    """A statement Athena refuses: its error name and message (see `refusals.py`)."""
-
-    error_type = "USER_ERROR"  # Athena's error category 2, as Trino names it
-
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(f"{name}: {message}")
-        self.error_name, self.message = name, message
 
 
 @dataclass(frozen=True)
@@ -64,6 +52,7 @@ class Translated:
     writes_to: str | None = None  # a CTAS's location, which must be empty
     prepare: tuple[str, str] | None = None  # PREPARE: (name, statement)
     execute: tuple[str, str] | None = None  # EXECUTE: (name, the USING list or '')
+    then: tuple[str, ...] = ()  # Trino statements run after `sql`, in order
 
 
 _HIVE_FORMATS = ("PARQUET", "ORC", "TEXTFILE", "AVRO", "JSON", "SEQUENCEFILE", "RCBINARY")
@@ -80,7 +69,6 @@ _CSV_SERDE_PROPERTIES = {"separatorChar": "csv_separator", "quoteChar": "csv_quo
 # Athena's CTAS properties for a Hive table (its CTAS reference); any other is refused.
 _CTAS_KEPT = {"external_location", "partitioned_by", "bucketed_by", "bucket_count", "format"}
 _CTAS_CODEC = ("write_compression", "parquet_compression", "orc_compression")
-ICEBERG_UNSUPPORTED = "table_type='iceberg': the twin runs Hive tables only"
 
 
 def _value(node: exp.Expression, key: str) -> str:
@@ -107,22 +95,26 @@ def _ctas_property(prop: exp.Expression) -> tuple[str, exp.Expression]:
     raise Refused("INVALID_TABLE_PROPERTY", f"not a CTAS table property: {prop.sql('trino')[:80]}")
 
 
-def _ctas(statement: Statement, table_location: str | None) -> Translated:
+def _ctas(statement: Statement, table_location: str | None, database: str) -> Translated:
     """A CTAS with Athena's own properties made Trino's, its query sent as written."""
     tree, at = statement.tree, top_level_as(statement)
     assert isinstance(tree, exp.Create) and at is not None
-    kept: dict[str, str] = {}
-    session: dict[str, str] = {}
+    nodes: dict[str, exp.Expression] = {}
     properties = tree.args.get("properties")
     for prop in properties.expressions if properties else []:
         key, node = _ctas_property(prop)
+        _value(node, key)  # a literal, or refused
+        nodes[key] = node
+    table_type = nodes.pop("table_type", exp.Literal.string("hive")).name.lower()
+    if table_type == "iceberg":
+        return _iceberg_ctas(statement, nodes, table_location, database)
+    if table_type != "hive":
+        raise Refused("INVALID_TABLE_PROPERTY", f"Unsupported table_type: '{table_type}'")
+    kept: dict[str, str] = {}
+    session: dict[str, str] = {}
+    for key, node in nodes.items():
         value = _value(node, key)
-        if key == "table_type":
-            if value.strip("'").lower() == "iceberg":
-                raise Unsupported(ICEBERG_UNSUPPORTED)
-            if value.strip("'").lower() != "hive":
-                raise Refused("INVALID_TABLE_PROPERTY", f"Unsupported table_type: {value}")
-        elif key in _CTAS_CODEC:
+        if key in _CTAS_CODEC:
             session[f"{CATALOG}.compression_codec"] = value.strip("'").upper()
         elif key == "field_delimiter":
             kept["textfile_field_separator"] = value
@@ -146,6 +138,38 @@ def _ctas(statement: Statement, table_location: str | None) -> Translated:
     sql = f"create table {exists}{tree.this.sql('trino')} with ({with_}) as {query}"
     location = kept.get("external_location", "").strip("'") or None
     return Translated(sql, "DDL", "CREATE_TABLE_AS_SELECT", session=session, writes_to=location)
+
+
+# Athena's CTAS properties for Hive tables only (its CTAS reference).
+_HIVE_ONLY = ("external_location", "partitioned_by", "bucketed_by", "bucket_count",
+              "field_delimiter")  # fmt: skip
+
+
+def _iceberg_ctas(
+    statement: Statement, nodes: dict[str, exp.Expression], table_location: str | None,
+    database: str,
+) -> Translated:  # fmt: skip
+    """A CTAS of an Iceberg table, created in Trino's Iceberg catalog (iceberg_sql.py)."""
+    tree, at = statement.tree, top_level_as(statement)
+    assert isinstance(tree, exp.Create) and at is not None
+    if nodes.pop("is_external", exp.false()).sql("trino").lower() != "false":
+        raise Refused("INVALID_TABLE_PROPERTY", "is_external must be false for Iceberg tables")
+    if wrong := [k for k in _HIVE_ONLY if k in nodes]:
+        raise Refused(
+            "INVALID_TABLE_PROPERTY",
+            f"{', '.join(wrong)} does not apply to Iceberg tables (use location, partitioning)",
+        )
+    location = nodes.pop("location").name if "location" in nodes else table_location
+    fields = nodes.pop("partitioning", exp.Array())
+    partitioning = [iceberg_sql.partition_field(e.name) for e in fields.expressions]
+    props = {k: v.name for k, v in nodes.items()}
+    session: dict[str, str] = {}
+    with_ = iceberg_sql.with_clause(props, location, partitioning, session)
+    name = iceberg_sql.table_name(tree.this.db or database, tree.this.name)
+    exists = "if not exists " if tree.args.get("exists") else ""
+    query = statement.with_double_literals(after=at)
+    sql = f"create table {exists}{name} with ({with_}) as {query}"
+    return Translated(sql, "DDL", "CREATE_TABLE_AS_SELECT", session=session)
 
 
 def _name(table: exp.Table) -> tuple[str, str]:
@@ -228,12 +252,20 @@ def _hive_table(statement: Statement) -> Translated:
     return Translated(sql.replace(", )", ")"), "DDL", "CREATE_TABLE", glue_update=change)
 
 
-def _hive(statement: Statement) -> Translated:
+def _hive(statement: Statement, database: str, iceberg: iceberg_sql.Catalog) -> Translated:
     """A statement of Athena's Hive front end."""
     tree, (kind, sub) = statement.tree, statement.kind
     if isinstance(tree, exp.Alter):
-        return _alter(statement)
+        schema, table = (tree.this.db or database).lower(), tree.this.name.lower()
+        props = iceberg.properties(schema, table)
+        if props is None:
+            return _alter(statement)
+        first, *then = iceberg_sql.alter(tree, schema, table, props)
+        return Translated(first, kind, sub, then=tuple(then))
     if sub == "CREATE_TABLE" and isinstance(tree, exp.Create):
+        if iceberg_sql.is_iceberg_ddl(tree):
+            sql, session = iceberg_sql.create_table(tree, database)
+            return Translated(sql, kind, sub, session=session)
         return _hive_table(statement)
     if sub == "MSCK_REPAIR_TABLE":
         names = [t.text for t in statement.tokens[2:] if t.token_type == TokenType.IDENTIFIER
@@ -246,7 +278,15 @@ def _hive(statement: Statement) -> Translated:
         sql = f"call {CATALOG}.system.sync_partition_metadata('{schema}', '{table}', 'ADD')"
         return Translated(sql, kind, sub)
     if sub in ("CREATE_DATABASE", "DROP_DATABASE") and tree is not None:
-        return Translated(_schema_ddl(tree), kind, sub)
+        sql = _schema_ddl(tree)
+        if sub == "DROP_DATABASE" and tree.args.get("cascade"):
+            schema = tree.args["tables"][0]
+            first, *then = [
+                *iceberg_sql.drop_tables_first((schema.db or schema.name).lower(), iceberg),
+                sql,
+            ]
+            return Translated(first, kind, sub, then=tuple(then))
+        return Translated(sql, kind, sub)
     return Translated(statement.hive_quoted(), kind, sub)  # DROP TABLE, SHOW, DESCRIBE
 
 
@@ -285,26 +325,37 @@ def _prepared(statement: Statement) -> Translated:
     raise Refused("SYNTAX_ERROR", f"not a {sub} statement: {statement.body[:80]}")
 
 
-def translate(sql: str | Statement, table_location: str | None = None) -> Translated:
+def translate(
+    sql: str | Statement,
+    table_location: str | None = None,
+    database: str = "default",
+    iceberg: iceberg_sql.Catalog = iceberg_sql.NO_ICEBERG,
+) -> Translated:
     """Athena SQL as a client sends it (or its parse) -> what the twin runs (see
-    TRANSLATIONS). `table_location`: where Athena puts a CTAS's data when it names none."""
+    TRANSLATIONS). `table_location`: where Athena puts a CTAS's data when it names none;
+    `database`: the query's; `iceberg`: which tables are Iceberg tables."""
     statement = parse(sql) if isinstance(sql, str) else sql
-    translated = _translate(statement, table_location)
-    if translated.substatement in ("INSERT", "CREATE_TABLE_AS_SELECT"):
+    translated = _translate(statement, table_location, database, iceberg)
+    if translated.substatement in ("INSERT", "CREATE_TABLE_AS_SELECT", "MERGE"):
         translated.session.update(ONE_WRITER)
     return translated
 
 
-def _translate(statement: Statement, table_location: str | None) -> Translated:
+def _translate(
+    statement: Statement, table_location: str | None, database: str, iceberg: iceberg_sql.Catalog
+) -> Translated:
     if not statement.body:
         raise Unsupported("an empty statement")
     kind, sub = statement.kind
     if sub == "CREATE_TABLE_AS_SELECT" and top_level_as(statement) is not None:
-        return _ctas(statement, table_location)
+        return _ctas(statement, table_location, database)
     if statement.hive:
-        return _hive(statement)
-    if sub in ("VACUUM", "OPTIMIZE"):
-        raise Refused("NOT_SUPPORTED", f"{sub} runs on Iceberg tables only; the twin has none yet")
+        return _hive(statement, database, iceberg)
+    if sub == "OPTIMIZE":
+        return Translated(iceberg_sql.optimize(statement.body, iceberg, database), kind, sub)
+    if sub == "VACUUM":
+        first, *then = iceberg_sql.vacuum(statement.body, iceberg, database)
+        return Translated(first, kind, sub, then=tuple(then))
     if sub == "UNLOAD":
         raise Unsupported(f"`UNLOAD` is not something the twin runs ({statement.body[:80]})")
     if sub in ("PREPARE", "EXECUTE"):

@@ -105,7 +105,39 @@ def complete_change_sets() -> None:
     CloudFormationBackend.execute_change_set = execute_change_set
 
 
+def check_glue_table_versions() -> None:
+    """moto's Glue UpdateTable ignores its VersionId: two writers that read the same
+    version both commit, and the later silently drops the other's change (concurrent
+    Iceberg commits lose rows). Glue refuses an update whose VersionId is not the table's
+    current one (ConcurrentModificationException); Iceberg's Glue catalog then reads the
+    table again and retries its commit. The check and the update are one step here."""
+    import threading
+
+    from moto.glue.exceptions import GlueClientError
+    from moto.glue.responses import GlueResponse
+
+    one_at_a_time = threading.Lock()
+    update = GlueResponse.update_table
+
+    def update_table(self):
+        wanted = self.parameters.get("VersionId")
+        with one_at_a_time:
+            if wanted:
+                name = (self.parameters.get("TableInput") or {}).get("Name")
+                table = self.glue_backend.get_table(self.parameters.get("DatabaseName"), name)
+                if str(table._current_version) != str(wanted):
+                    raise GlueClientError(
+                        "ConcurrentModificationException",
+                        f"Update table failed due to concurrent modifications: version "
+                        f"{wanted} is not the current version {table._current_version}",
+                    )
+            return update(self)
+
+    GlueResponse.update_table = update_table
+
+
 def apply() -> None:
+    check_glue_table_versions()
     fix_kms_in_cloudformation()
     skip_conditional_bucket_policy_statements()
     case_aws_sdk_tasks()

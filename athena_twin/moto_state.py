@@ -1,8 +1,8 @@
 """moto's own state as the twin's Athena reads and writes it, in process (no HTTP round
 trip): a Glue table changed as Athena's Hive DDL changes it, a view's columns recorded
 as Athena records them, whether an S3 location holds data, a work group's prepared
-statements, what of a table's partition projection the twin cannot compute, and a
-write left half done (faults.py).
+statements, what of a table's partition projection the twin cannot compute, an Iceberg
+table's properties, and a write left half done (faults.py).
 `MotoSide` gathers them for athena_bridge.AthenaOnTrino."""
 
 from __future__ import annotations
@@ -90,6 +90,36 @@ def _projection_problem(account: str, region: str, schema: str, table: str) -> s
     except Exception:  # no such table: Trino reports it
         return None
     return unsupported_projection(found) if is_projected(found) else None
+
+
+def _iceberg_properties(account: str, region: str, schema: str, table: str) -> dict | None:
+    """An Iceberg table's properties, from the metadata file its Glue table points at
+    (None: not an Iceberg table, or no such table)."""
+    import json
+
+    try:
+        found = _glue_table(account, region, schema, table).as_dict()
+    except Exception:  # no such table: Trino reports it
+        return None
+    parameters = found.get("Parameters") or {}
+    if parameters.get("table_type", "").upper() != "ICEBERG":
+        return None
+    metadata = _read_result(account, parameters.get("metadata_location", ""))
+    return dict(json.loads(metadata).get("properties") or {}) if metadata else {}
+
+
+def _iceberg_tables(account: str, region: str, schema: str) -> list[str]:
+    """The names of a Glue database's Iceberg tables ([] for no such database)."""
+    from moto.glue.models import glue_backends
+
+    try:
+        tables = glue_backends[account][region].get_tables(schema, "")
+    except Exception:  # no such database: Trino reports it
+        return []
+    return [
+        t.name for t in tables
+        if (t.as_dict().get("Parameters") or {}).get("table_type", "").upper() == "ICEBERG"
+    ]  # fmt: skip
 
 
 _SSE = {"SSE_S3": "AES256", "SSE_KMS": "aws:kms"}
@@ -180,6 +210,8 @@ class MotoSide:
     save_prepared = staticmethod(_save_prepared)
     find_prepared = staticmethod(_find_prepared)
     projection_problem = staticmethod(_projection_problem)
+    iceberg_properties = staticmethod(_iceberg_properties)
+    iceberg_tables = staticmethod(_iceberg_tables)
     write_result = staticmethod(_write_result)
     read_result = staticmethod(_read_result)
     before_write = staticmethod(_before_write)

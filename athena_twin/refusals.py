@@ -90,6 +90,22 @@ REFUSALS: tuple[Refusal, ...] = (
     Refusal("OPTIMIZE of a Hive table", "optimize refused_t rewrite data using bin_pack",
             "NOT_SUPPORTED", UG + "optimize-statement.html", "bridge",
             sql="optimize refused_t rewrite data using bin_pack"),
+    Refusal("EXTERNAL for an Iceberg table", "create external table t (a int) location '...' "
+            "tblproperties ('table_type'='ICEBERG')", "NOT_SUPPORTED",
+            UG + "querying-iceberg-creating-tables.html", "bridge",
+            sql="create external table `refused_xi` (`a` int) location '{bucket}/refused_xi/' "
+                "tblproperties ('table_type'='ICEBERG')"),
+    Refusal("external_location in an Iceberg CTAS", "create table ... with (table_type="
+            "'iceberg', external_location='s3://...') as ...", "INVALID_TABLE_PROPERTY",
+            UG + "create-table-as.html", "bridge",
+            sql="create table refused_ie with (table_type='iceberg', is_external=false, "
+                "external_location='{bucket}/refused_ie/') as select 1 as a"),
+    Refusal("101 partitions written by one Iceberg CTAS", "create table ... with (table_type="
+            "'iceberg', partitioning=ARRAY['pk']) as " + _MANY.format(n=100),
+            "ICEBERG_TOO_MANY_OPEN_PARTITIONS", UG + "ctas-insert-into.html", "Trino",
+            sql="create table refused_ip with (table_type='iceberg', is_external=false, "
+                "location='{bucket}/refused_ip/', partitioning=ARRAY['pk']) as "
+                + _MANY.format(n=100)),
     Refusal("partition projection the twin does not compute",
             "a query of a table with `projection.d.range`=`NOW-3YEARS,NOW`", "NOT_SUPPORTED",
             UG + "partition-projection-supported-types.html", "bridge",

@@ -43,11 +43,11 @@ TRANSLATIONS: tuple[Translation, ...] = (
     ),
     Translation(
         "partitions per query",
-        "`insert into` / CTAS writing more than 100 partitions fails "
-        "(HIVE_TOO_MANY_OPEN_PARTITIONS)",
+        "`insert into` / CTAS / `merge into` writing more than 100 partitions fails "
+        "(HIVE_TOO_MANY_OPEN_PARTITIONS, ICEBERG_TOO_MANY_OPEN_PARTITIONS)",
         "session `task_min_writer_count = 1`, `task_max_writer_count = 1` for writes",
-        "Athena counts the partitions a query writes; Trino's Hive connector counts them "
-        "per writer, so with one writer its limit of 100 is the query's.",
+        "Athena counts the partitions a query writes; Trino's connectors count them "
+        "per writer, so with one writer their limit of 100 is the query's.",
     ),
     Translation(
         "trailing semicolon",
@@ -162,6 +162,71 @@ TRANSLATIONS: tuple[Translation, ...] = (
         "Trino's Hive connector projects dates only by DAYS..SECONDS (not MONTHS), and "
         "lists every projected folder (about 4,000 a query for a 2016..now daily range), "
         "which takes minutes on moto's S3; the answer is the same partitions.",
+    ),
+    Translation(
+        "Iceberg CTAS",
+        "`create table t with (table_type='iceberg', is_external=false, location='s3://...', "
+        "partitioning=ARRAY['bucket(16, id)', 'month(ts)'], format='parquet', "
+        "write_compression='zstd', vacuum_max_snapshot_age_seconds=86400) as ...`",
+        '`create table "awsdatacatalog_iceberg"."db"."t" with (location=\'s3://...\', '
+        "partitioning=ARRAY['bucket(id, 16)', 'month(ts)'], format='PARQUET', "
+        "extra_properties=MAP(...)) as ...`; session "
+        "`awsdatacatalog_iceberg.compression_codec = 'ZSTD'`",
+        "Trino creates an Iceberg table only through its Iceberg connector (the Hive "
+        "catalog hands existing Iceberg tables over, but does not create them). Athena "
+        "writes a bucket's count and a truncation's width first, Trino last. Athena keeps "
+        "its own properties (vacuum_*, optimize_*) among the table's Iceberg properties; "
+        "the twin's Trino allows exactly those as extra properties.",
+    ),
+    Translation(
+        "Iceberg DDL",
+        "`create table d.t (id bigint, ts timestamp) partitioned by (bucket(4, id), "
+        "month(ts)) location 's3://...' tblproperties ('table_type'='ICEBERG', ...)`",
+        '`create table "awsdatacatalog_iceberg"."d"."t" ("id" bigint, "ts" '
+        "timestamp(6)) with (location=..., partitioning=ARRAY['bucket(id, 4)', "
+        "'month(ts)'], ...)`",
+        "Athena takes Iceberg DDL in Hive's syntax; Trino's Iceberg connector declares the "
+        "same table. Athena's Iceberg `timestamp` holds microseconds, Trino's `timestamp` "
+        "milliseconds.",
+    ),
+    Translation(
+        "ALTER TABLE of an Iceberg table",
+        "`alter table d.t add columns (a int, b string)`, `change column a a2 int`, "
+        "`drop column b`, `rename to d.u`, `set tblproperties "
+        "('vacuum_max_snapshot_age_seconds'='3600')`",
+        'one Trino `alter table "awsdatacatalog_iceberg"."d"."t" ...` per column '
+        "(`add column`, `rename column` + `alter column ... set data type`, `drop column`), "
+        "`rename to` within the Iceberg catalog, `set properties extra_properties = "
+        "MAP(...)` with the properties set before kept",
+        "Trino adds one column a statement, refuses a rename across catalogs (the Hive "
+        "catalog hands the table to the Iceberg one), and sets extra properties as one map. "
+        "Whether the table is Iceberg is read from Glue, as Athena reads it.",
+    ),
+    Translation(
+        "OPTIMIZE",
+        "`optimize t rewrite data using bin_pack [where ...]`",
+        '`alter table "awsdatacatalog_iceberg"."d"."t" execute optimize [where ...]`',
+        "The same compaction under Trino's syntax (files under 100 MB rewritten together).",
+    ),
+    Translation(
+        "VACUUM",
+        "`vacuum t`",
+        "`alter table ... execute expire_snapshots(retention_threshold => 'Ns')`, then "
+        "`... execute remove_orphan_files(retention_threshold => 'Ns')`, N the table's "
+        "`vacuum_max_snapshot_age_seconds` (Athena's default 432000)",
+        "Athena's VACUUM is both procedures with the table's retention. Trino's own floor "
+        "of 7 days (`iceberg.expire-snapshots.min-retention`) is 0 on the twin, so the "
+        "table's retention rules, as on Athena.",
+    ),
+    Translation(
+        "Iceberg queries and row-level writes",
+        "`select ... for version as of <snapshot>` / `for timestamp as of ...`, "
+        '`"t$snapshots"`, `"t$history"`, `"t$files"`, `"t$partitions"`, '
+        "`merge into`, `update`, `delete`, `drop table`",
+        "sent as written to `awsdatacatalog`",
+        "The same SQL and metadata table names in both; the Hive catalog hands each "
+        "Iceberg table to the Iceberg one (`hive.iceberg-catalog-name`), as Athena's one "
+        "catalog holds both kinds.",
     ),
 )
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from athena_twin.errors import TwinError
+from athena_twin.iceberg_sql import ATHENA_PROPERTIES, ICEBERG_CATALOG
 
 START_TIMEOUT = 240  # seconds; a cold start on 2 busy cores takes 30-60 s
 # Memory for a laptop: the twin runs demo-scale queries beside Spark and dbt.
@@ -88,9 +89,6 @@ class TrinoServer:
 ACCESS_KEY = "twin-trino"
 
 
-ICEBERG_CATALOG = "awsdatacatalog_iceberg"
-
-
 def _glue_and_s3(moto_endpoint: str, region: str) -> dict[str, str]:
     """Both connectors' Glue catalog and S3: moto's, signed with the twin's key."""
     return {
@@ -114,6 +112,11 @@ def iceberg_catalog_properties(moto_endpoint: str, region: str) -> dict[str, str
         "connector.name": "iceberg",
         "iceberg.catalog.type": "glue",
         "iceberg.hive-catalog-name": "awsdatacatalog",
+        # Athena keeps its maintenance properties in the table's Iceberg properties.
+        "iceberg.allowed-extra-properties": ",".join(ATHENA_PROPERTIES),
+        # VACUUM's retention is the table's (iceberg_sql.vacuum): no floor of Trino's.
+        "iceberg.expire-snapshots.min-retention": "0s",
+        "iceberg.remove-orphan-files.min-retention": "0s",
         **_glue_and_s3(moto_endpoint, region),
     }
 

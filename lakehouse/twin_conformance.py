@@ -32,7 +32,6 @@ import xml.etree.ElementTree as ET  # nosec B405 # pytest's own junit report, wr
 from dataclasses import dataclass
 from pathlib import Path
 
-from athena_twin.bridge import ICEBERG_UNSUPPORTED
 from lakecore.errors import PipelineError
 from lakecore.maven import cache_dir, download_checked
 from lakehouse import PROJECT_DIR
@@ -136,9 +135,8 @@ class Outcome:
 
     @property
     def iceberg(self) -> bool:
-        """An Iceberg test: by its file, class or parameter, or by what it builds (it
-        failed on the twin's refusal of an Iceberg table; the twin has no Iceberg yet)."""
-        return "iceberg" in self.test.lower() or ICEBERG_UNSUPPORTED in self.reason
+        """An Iceberg test: by its file, class or parameter."""
+        return "iceberg" in self.test.lower()
 
 
 def read_junit(path: Path) -> list[Outcome]:

@@ -15,6 +15,7 @@ import fcntl
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -195,6 +196,17 @@ def twin_clients(twin, bucket: str, services=("s3", "glue", "athena")) -> dict:
     clients = {name: boto3.client(name, **kw) for name in services}
     boto3.client("s3", **kw).create_bucket(Bucket=bucket)
     return clients
+
+
+def athena_query(athena, sql: str, **start) -> dict:
+    """A statement through the twin's Athena API (StartQueryExecution's other arguments
+    in `start`), polled to its end: the QueryExecution."""
+    qid = athena.start_query_execution(QueryString=sql, **start)["QueryExecutionId"]
+    while True:
+        found = athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]
+        if found["Status"]["State"] not in ("QUEUED", "RUNNING"):
+            return found
+        time.sleep(0.05)
 
 
 def athena_dbt_project(

@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from athena_twin.bridge import translate
+from athena_twin.bridge import Refused, translate
+from athena_twin.iceberg_sql import Catalog
 from athena_twin.translations import TRANSLATIONS
-from tests.python.conftest import twin_clients
+from tests.python.conftest import athena_query, twin_clients
 
 pytestmark = [pytest.mark.aws, pytest.mark.twin]
 HEADER = '-- /* {"app": "dbt", "dbt_version": "1.11", "node_id": "model.x.y"} */\n'
@@ -33,17 +34,11 @@ def aws(twin):
 
 def run(aws, sql: str, database: str = "twin_db") -> dict:
     """A statement through the Athena API, polled to its end: the QueryExecution."""
-    athena = aws["athena"]
-    started = athena.start_query_execution(
-        QueryString=sql,
+    return athena_query(
+        aws["athena"], sql,
         QueryExecutionContext={"Catalog": "awsdatacatalog", "Database": database},
         ResultConfiguration={"OutputLocation": "s3://twin-lake/athena-results/"},
-    )
-    while True:
-        execution = athena.get_query_execution(QueryExecutionId=started["QueryExecutionId"])
-        if execution["QueryExecution"]["Status"]["State"] in ("SUCCEEDED", "FAILED", "CANCELLED"):
-            return execution["QueryExecution"]
-        time.sleep(0.05)
+    )  # fmt: skip
 
 
 def rows(aws, execution: dict) -> tuple[list[list[str | None]], list[dict]]:
@@ -247,6 +242,66 @@ def test_every_translation_is_exercised_or_named():
         'create table "s"."t" ("id" integer, "price" decimal(18, 2), "at" timestamp) '
         "with (format='TEXTFILE', external_location='s3://b/t/')"
     )
+
+
+def test_iceberg_statements_go_to_the_iceberg_connector():
+    """Athena's Iceberg SQL as Trino's Iceberg connector takes it (translations.py): the
+    table made in its catalog, Athena's transforms in Trino's argument order, its own
+    properties kept, maintenance as Trino's procedures, DDL of an Iceberg table (known
+    from Glue) as Trino's statements."""
+    ice = "awsdatacatalog_iceberg"
+    ctas = translate(
+        "create table \"awsdatacatalog\".\"d\".\"t\" with (table_type='iceberg', "
+        "is_external=false, location='s3://b/t/', partitioning=ARRAY['bucket(16, id)', "
+        "'truncate(3, s)', 'month(ts)'], format='parquet', write_compression='gzip', "
+        "vacuum_max_snapshot_age_seconds=60) as select 0.5 as x", database="other"
+    )  # fmt: skip
+    assert ctas.sql == (
+        f'create table "{ice}"."d"."t" with (location=\'s3://b/t/\', partitioning=ARRAY['
+        "'bucket(id, 16)', 'truncate(s, 3)', 'month(ts)'], format='PARQUET', extra_properties="
+        "MAP(ARRAY['vacuum_max_snapshot_age_seconds'], ARRAY['60'])) as select 0.5E0 as x"
+    )
+    assert ctas.session[f"{ice}.compression_codec"] == "GZIP" and ctas.writes_to is None
+    ddl = translate(
+        "create table t (id bigint, s string, ts timestamp) partitioned by (s, bucket(4, id)) "
+        "location 's3://b/t/' tblproperties ('table_type'='ICEBERG')", database="d"
+    )  # fmt: skip
+    assert ddl.sql == (
+        f'create table "{ice}"."d"."t" ("id" bigint, "s" varchar, "ts" timestamp(6)) with '
+        "(location='s3://b/t/', partitioning=ARRAY['s', 'bucket(id, 4)'], format='PARQUET')"
+    )
+    tables = {("d", "t"): {"vacuum_max_snapshot_age_seconds": "90"}, ("d", "u"): {}}
+
+    catalog = Catalog(lambda schema, table: tables.get((schema, table)), lambda s: ["t", "u"])
+
+    def sql(statement: str) -> list[str]:
+        done = translate(statement, database="d", iceberg=catalog)
+        return [done.sql, *done.then]
+
+    name = f'"{ice}"."d"."t"'
+    assert sql("optimize t rewrite data using bin_pack where id > 3") == [
+        f"alter table {name} execute optimize where id > 3"
+    ]
+    assert sql("vacuum `d`.`t`") == [
+        f"alter table {name} execute expire_snapshots(retention_threshold => '90s')",
+        f"alter table {name} execute remove_orphan_files(retention_threshold => '90s')",
+    ]
+    assert "'432000s'" in sql("vacuum u")[0]  # Athena's default retention, five days
+    assert sql("alter table `d`.`t` add columns (`a` int, `b` string)") == [
+        f'alter table {name} add column "a" integer', f'alter table {name} add column "b" varchar'
+    ]  # fmt: skip
+    assert sql("alter table d.t rename to d.v") == [f'alter table {name} rename to "{ice}"."d"."v"']
+    assert sql("alter table d.t set tblproperties ('vacuum_min_snapshots_to_keep'='1')") == [
+        f"alter table {name} set properties extra_properties=MAP(ARRAY["
+        "'vacuum_max_snapshot_age_seconds', 'vacuum_min_snapshots_to_keep'], ARRAY['90', '1'])"
+    ]
+    assert sql("drop database `d` cascade") == [
+        f"drop table {name}", f'drop table "{ice}"."d"."u"', 'drop schema "d" cascade'
+    ]  # fmt: skip
+    # A Hive table's DDL is Athena's Hive DDL still; OPTIMIZE of it is refused.
+    assert translate("alter table d.h add columns (a int)", iceberg=catalog).glue_update
+    with pytest.raises(Refused, match="OPTIMIZE is supported only for Iceberg tables"):
+        translate("optimize h rewrite data using bin_pack", database="d", iceberg=catalog)
 
 
 def test_statements_are_classified_by_their_parse():

@@ -127,14 +127,6 @@ def test_iceberg_failures_are_told_apart_and_the_page_lists_every_test(outcomes,
     assert conformance.summary_line(found) == (
         "dbt-athena functional suite on the twin: 3 passed, 5 failed, 2 skipped, 1 xfailed"
     )
-    # A Hive-named test that builds an Iceberg model fails on the twin's refusal of it.
-    from athena_twin.bridge import ICEBERG_UNSUPPORTED
-
-    builds_iceberg = conformance.Outcome(
-        "tests/functional/adapter/test_x.py::TestHiveMicrobatch::test_run", "failed",
-        f"NOT_SUPPORTED: the local AWS twin cannot run this statement: {ICEBERG_UNSUPPORTED}",
-    )  # fmt: skip
-    assert builds_iceberg.iceberg and not conformance.outside_iceberg_failures([builds_iceberg])
     page = tmp_path / "twin-conformance.md"
     run = {
         "date": "2026-12-07", "commit": "abc1234", "trino": "476", "seconds": 12.0,

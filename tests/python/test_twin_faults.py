@@ -7,12 +7,10 @@ from S3, Glue and Athena; dbt-athena builds the model again over the orphans."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from athena_twin.faults import fault_counts, set_faults
-from tests.python.conftest import athena_dbt_project, run_dbt
+from tests.python.conftest import athena_dbt_project, athena_query, run_dbt
 
 pytestmark = [pytest.mark.aws, pytest.mark.twin]
 BUCKET = "twin-faults"
@@ -32,14 +30,10 @@ def throttled(twin):
 
 def _run(athena, sql: str) -> tuple[str, dict]:
     """A query's id and final status."""
-    qid = athena.start_query_execution(
-        QueryString=sql, ResultConfiguration={"OutputLocation": f"s3://{BUCKET}/results/"}
-    )["QueryExecutionId"]
-    while True:
-        status = athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]["Status"]
-        if status["State"] not in ("QUEUED", "RUNNING"):
-            return qid, status
-        time.sleep(0.05)
+    found = athena_query(
+        athena, sql, ResultConfiguration={"OutputLocation": f"s3://{BUCKET}/results/"}
+    )
+    return found["QueryExecutionId"], found["Status"]
 
 
 def _query(athena, sql: str = "select 1") -> str:

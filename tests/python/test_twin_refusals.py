@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from athena_twin.refusals import FULL, REFUSALS, markdown_table
-from tests.python.conftest import twin_clients
+from tests.python.conftest import athena_query, twin_clients
 
 pytestmark = [pytest.mark.aws, pytest.mark.twin]
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,16 +21,11 @@ SCHEMA = "refused_db"
 
 def run(athena, sql: str, **extra) -> dict:
     """A statement through the Athena API, polled to its end: the QueryExecution."""
-    started = athena.start_query_execution(
-        QueryString=sql,
+    return athena_query(
+        athena, sql,
         QueryExecutionContext={"Catalog": "awsdatacatalog", "Database": SCHEMA},
         **({"ResultConfiguration": {"OutputLocation": f"{BUCKET}/results/"}} | extra),
-    )
-    while True:
-        found = athena.get_query_execution(QueryExecutionId=started["QueryExecutionId"])
-        if found["QueryExecution"]["Status"]["State"] in ("SUCCEEDED", "FAILED", "CANCELLED"):
-            return found["QueryExecution"]
-        time.sleep(0.05)
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")

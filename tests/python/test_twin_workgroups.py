@@ -5,12 +5,10 @@ results its way; BytesScannedCutoffPerQuery cancels a query that scans more."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from athena_twin.result_files import from_csv, to_csv
-from tests.python.conftest import athena_dbt_project, run_dbt, twin_clients
+from tests.python.conftest import athena_dbt_project, athena_query, run_dbt, twin_clients
 
 pytestmark = [pytest.mark.aws, pytest.mark.twin]
 BUCKET = "twin-workgroups"
@@ -23,14 +21,7 @@ def aws(twin):
 
 def run(athena, sql: str, workgroup: str = "primary", output: str | None = None) -> dict:
     extra = {"ResultConfiguration": {"OutputLocation": output}} if output else {}
-    qid = athena.start_query_execution(QueryString=sql, WorkGroup=workgroup, **extra)[
-        "QueryExecutionId"
-    ]
-    while True:
-        found = athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]
-        if found["Status"]["State"] not in ("QUEUED", "RUNNING"):
-            return found
-        time.sleep(0.05)
+    return athena_query(athena, sql, WorkGroup=workgroup, **extra)
 
 
 def _key(location: str) -> tuple[str, str]:
