@@ -33,7 +33,9 @@ replaced atomically in the Glue catalog; the set of them is not (Glue has no tra
 across tables): for the seconds the views take, a reader may see some relations of the
 new build and some of the last, each one whole and audited. The marts are also copied
 as Glue tables into `<schema>_tables` (`publish_tables`), for the readers of the Glue
-catalog that cannot read Athena views (Redshift Spectrum).
+catalog that cannot read Athena views (Redshift Spectrum). On Athena the marts are
+Iceberg tables; Iceberg does not replace the view swap, since Athena has no transaction
+across tables and no Iceberg branches to publish many tables at once.
 
 The build holds the lake's lock (lakecore.lock), so one build stages at a time.
 
@@ -354,10 +356,11 @@ def _copy_partitions(glue, built: str, published: str, name: str) -> None:
 
 def publish_tables(manifest: dict, views: list[list[str]], base: str) -> list[str]:
     """Each mart of a published Athena build also as a Glue table in
-    `tables_database(base)`: a copy of the built table's definition (its S3 location, its
-    partitions). Redshift Spectrum, Spark or Trino on the Glue catalog read tables, not
-    Athena's views. Each table is replaced by one UpdateTable; its partitions follow,
-    so a reader may see a partitioned mart's new definition with some of the last
+    `tables_database(base)`: a copy of the built table's definition (its S3 location;
+    for an Iceberg table its current metadata file, for a Hive table its partitions).
+    Redshift Spectrum, Spark or Trino on the Glue catalog read tables, not Athena's
+    views. Each table is replaced by one UpdateTable; a Hive table's partitions follow,
+    so a reader may see a partitioned Hive mart's new definition with some of the last
     build's partitions for the moment the copy takes. Returns the tables published."""
     import boto3
 

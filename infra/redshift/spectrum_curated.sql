@@ -1,12 +1,17 @@
 -- Redshift Spectrum over the curated zone: the published marts, read from their Parquet
 -- on S3 through the Glue Data Catalog.
 --
+-- The marts are Apache Iceberg tables (dbt_project.yml), which Redshift Spectrum and
+-- Redshift Serverless read through an external schema over their Glue database (AWS:
+-- "Using Apache Iceberg tables with Amazon Redshift"; Iceberg format versions 1 and 2).
 -- Spectrum reads Glue tables, not Athena views. The readers' databases
 -- (ecom_curated_db_core, ...) hold Athena views over the build readers see (the blue or
 -- green schema set, lakehouse/publish.py), so each published Athena build also copies
--- every mart's table definition (its S3 location and partitions) into one Glue database,
--- ecom_curated_db_tables (`publish.tables_database`). This schema maps to it, so it
--- always shows the last audited build, whichever colour that was.
+-- every mart's Glue table into one Glue database, ecom_curated_db_tables
+-- (`publish.tables_database`): the same S3 location and the same Iceberg metadata file
+-- as the built table at publish time. This schema maps to it, so it always shows the
+-- last audited build, whichever colour that was. The copies are for reading only: a
+-- write through one would fork the table's history.
 --
 -- Replace the role ARN and the region. The role must be attached to the cluster or
 -- workgroup and be allowed: glue:GetDatabase, GetTable(s), GetPartition(s) on

@@ -1,6 +1,7 @@
-{#- How the incremental event facts replace the rows of their lookback window. DuckDB
-    deletes them by key and inserts the new ones; Athena's Hive tables overwrite the
-    `event_month`/`session_month` partitions the new rows fall into. -#}
+{#- How the incremental event facts replace the rows of their lookback window: by key on
+    both engines. DuckDB deletes them and inserts the new ones; on Athena the facts are
+    Iceberg tables and one MERGE updates and inserts them in one commit (readers see the
+    table before or after it, never between). -#}
 {% macro event_incremental_strategy() -%}
     {{ return(adapter.dispatch('event_incremental_strategy', 'ecom_lakehouse')()) }}
 {%- endmacro %}
@@ -10,19 +11,14 @@
 {%- endmacro %}
 
 {% macro athena__event_incremental_strategy() -%}
-    {{ return('insert_overwrite') }}
+    {{ return('merge') }}
 {%- endmacro %}
 
 
 {#- The first date an incremental run rebuilds: the newest `date_column` already in the
     table minus `event_lookback_days` (late events land inside the window). An empty
-    table rebuilds everything. Whole days on DuckDB (rows are replaced by key); on Athena
-    the first day of that month, so each overwritten monthly partition is rebuilt whole. -#}
+    table rebuilds everything. Whole days: rows are replaced by key on both engines. -#}
 {% macro incremental_cutoff_date(date_column) -%}
-    {{ return(adapter.dispatch('incremental_cutoff_date', 'ecom_lakehouse')(date_column)) }}
-{%- endmacro %}
-
-{% macro default__incremental_cutoff_date(date_column) -%}
     (
         select
             coalesce(
@@ -33,6 +29,31 @@
     )
 {%- endmacro %}
 
-{% macro athena__incremental_cutoff_date(date_column) -%}
-    cast({{ dbt.date_trunc('month', default__incremental_cutoff_date(date_column)) }} as date)
+
+{#- Table maintenance after an incremental build on Athena (post-hooks of the merged
+    facts): OPTIMIZE rewrites the small files each merge leaves into fewer, VACUUM
+    expires the snapshots older than the table's `vacuum_max_snapshot_age_seconds` and
+    deletes the files only they held. Nothing to do on DuckDB. -#}
+{% macro optimize_iceberg() -%}
+    {{ return(adapter.dispatch('optimize_iceberg', 'ecom_lakehouse')()) }}
+{%- endmacro %}
+
+{% macro default__optimize_iceberg() -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{% macro athena__optimize_iceberg() -%}
+    {{ return('optimize ' ~ this.schema ~ '.' ~ this.identifier ~ ' rewrite data using bin_pack') }}
+{%- endmacro %}
+
+{% macro vacuum_iceberg() -%}
+    {{ return(adapter.dispatch('vacuum_iceberg', 'ecom_lakehouse')()) }}
+{%- endmacro %}
+
+{% macro default__vacuum_iceberg() -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{% macro athena__vacuum_iceberg() -%}
+    {{ return('vacuum ' ~ this.schema ~ '.' ~ this.identifier) }}
 {%- endmacro %}

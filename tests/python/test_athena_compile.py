@@ -57,7 +57,8 @@ def test_dbt_compiles_every_model_for_athena(aws_env, tmp_path):
     fct = target_path / "compiled/ecom_lakehouse/models/staging/olist/stg_olist__orders.sql"
     assert '"ecom_cleaned_db"."orders"' in fct.read_text()
 
-    # The event facts are Hive tables partitioned by month, replaced partition by partition.
+    # The event facts are Iceberg tables partitioned by month, merged by key, each build
+    # followed by OPTIMIZE and VACUUM (a week of snapshots kept).
     incremental = {
         n["name"]: n for n in models.values() if n["config"]["materialized"] == "incremental"
     }
@@ -69,9 +70,12 @@ def test_dbt_compiles_every_model_for_athena(aws_env, tmp_path):
     assert set(incremental) == set(partitions)
     for name, partition in partitions.items():
         config = incremental[name]["config"]
-        assert config["incremental_strategy"] == "insert_overwrite"
+        assert config["incremental_strategy"] == "merge" and config["unique_key"]
         assert config["partitioned_by"] == [partition]
-        assert config["table_type"] == "hive" and config["format"] == "parquet"
+        assert config["table_type"] == "iceberg" and config["format"] == "parquet"
+        assert config["table_properties"] == {"vacuum_max_snapshot_age_seconds": 604800}
+        hooks = [h["sql"] for h in config["post-hook"]]
+        assert hooks == ["{{ optimize_iceberg() }}", "{{ vacuum_iceberg() }}"]
         compiled = target_path / "compiled/ecom_lakehouse" / incremental[name]["original_file_path"]
         query = sqlglot.parse_one(compiled.read_text(), read="athena")
         final = next(cte.this for cte in query.ctes if cte.alias == "final")

@@ -61,6 +61,20 @@ def read_trino(trino_url: str, relations: dict[str, str]) -> Iterator[tuple[str,
         con.close()
 
 
+def read_trino_rows(trino_url: str, sql: str) -> list[tuple]:
+    """One query's rows from the twin's Trino."""
+    import trino
+
+    host, port = trino_url.removeprefix("http://").split(":")
+    con = trino.dbapi.connect(host=host, port=int(port), user="tests")
+    try:
+        cur = con.cursor()
+        cur.execute(sql)
+        return [tuple(r) for r in cur.fetchall()]
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="module")
 def demo_aws(twin, tmp_path_factory):
     """`lakehouse demo-aws` on tiny data, attached to the session's twin."""
@@ -126,9 +140,9 @@ def test_demo_aws_wrote_athena_tables_to_the_curated_zone_on_s3(demo_aws):
 def test_the_published_marts_are_glue_tables_other_engines_read(demo_aws, twin):
     """Redshift Spectrum reads Glue tables, not Athena's views: demo-aws's publish also
     wrote every mart as a table in ecom_curated_db_tables, a copy of the live (blue)
-    build's table read back from Glue: its S3 location, columns and partitions. Trino's
-    Hive connector reading the Glue catalog (as Spectrum does) finds the published
-    views' rows in them."""
+    build's Iceberg table read back from Glue: its location in the curated zone, its
+    columns, its metadata. Trino reading the Glue catalog (as Spectrum does) finds the
+    published views' rows in them."""
     proc, out = demo_aws
     assert proc.returncode == 0, "demo-aws failed: see the test above"
     parity = json.loads((out / "athena-parity.json").read_text())
@@ -143,20 +157,15 @@ def test_the_published_marts_are_glue_tables_other_engines_read(demo_aws, twin):
             table = tables[name]
             assert table["TableType"] == "EXTERNAL_TABLE"
             assert table["StorageDescriptor"] == built["StorageDescriptor"]
-            assert table["PartitionKeys"] == built["PartitionKeys"]
-
-            def partitions(db: str, name: str = name) -> list[tuple]:
-                pages = glue.get_paginator("get_partitions").paginate(
-                    DatabaseName=db, TableName=name
-                )
-                return sorted(
-                    (tuple(p["Values"]), p["StorageDescriptor"]["Location"])
-                    for page in pages
-                    for p in page["Partitions"]
-                )
-
-            assert partitions(database) == partitions("ecom_curated_db_blue_core")
-        assert tables["fct_events"]["PartitionKeys"]  # the partitioned case is covered
+            # Iceberg tables in the curated zone, never under the query results' bucket;
+            # the copy reads the built table's current metadata.
+            location = built["StorageDescriptor"]["Location"]
+            assert location.startswith(
+                f"{LAKE_ROOT}/{layout.CURATED}/ecom_curated_db_blue_core/{name}/"
+            )
+            for parameter in ("table_type", "metadata_location"):
+                assert table["Parameters"][parameter] == built["Parameters"][parameter]
+            assert built["Parameters"]["table_type"] == "ICEBERG"
     catalog = '"awsdatacatalog"'
     views = {m: f'{catalog}."ecom_curated_db_core"."{m}"' for m in ("fct_orders", "fct_events")}
     copies = {m: f'{catalog}."{database}"."{m}"' for m in views}
@@ -255,8 +264,10 @@ def test_a_next_day_built_incrementally_on_athena_equals_a_full_refresh(
 ):
     """On the lake demo-aws left on the twin (every model built on Athena): tomorrow's
     clickstream export is landed and cleaned on S3, the event facts are built
-    incrementally (the lookback window only, through insert_overwrite), then fully
-    refreshed, and both builds hold the same rows."""
+    incrementally (the lookback window only, merged by key into their Iceberg tables,
+    then compacted and vacuumed), then fully refreshed, and both builds hold the same
+    rows. The merged table read as of its snapshot before the build (time travel)
+    still gives the earlier build's rows."""
     proc, out = demo_aws
     assert proc.returncode == 0, "demo-aws failed: see the test above"
     cleaned_copy = out / "lake"  # demo-aws's local copy of the cleaned zone on S3
@@ -269,6 +280,10 @@ def test_a_next_day_built_incrementally_on_athena_equals_a_full_refresh(
         rebuild = athena_selection(dbt.manifest(), INCREMENTAL)[1]
         relations = {m: dbt_manifest.models(dbt.manifest())[m]["relation_name"] for m in FACTS}
         before = dict(read_trino(twin.trino, relations))
+        snapshots = relations["fct_events"][:-1] + '$snapshots"'
+        ((yesterday,),) = read_trino_rows(
+            twin.trino, f"select snapshot_id from {snapshots} order by committed_at desc limit 1"
+        )
 
         # Tomorrow's export lands in the S3 raw zone; the clean job (local Spark, S3A)
         # reads only that file and merges it into the cleaned events on S3.
@@ -282,7 +297,7 @@ def test_a_next_day_built_incrementally_on_athena_equals_a_full_refresh(
         assert f"raw {delivery.new_events:>9,} = cleaned {delivery.new_events:>9,}" in proc.stdout
         _cleaned_on_s3_holds(lake, cleaned_copy, delivery.new_events)
 
-        # The incremental build: the lookback window only, through insert_overwrite.
+        # The incremental build: the lookback window only, merged by key.
         started = datetime.now(UTC)
         incremental_build = summarize(
             dbt.invoke(["build", "--select", *rebuild, "--indirect-selection", "empty"])
@@ -294,10 +309,14 @@ def test_a_next_day_built_incrementally_on_athena_equals_a_full_refresh(
         for model in INCREMENTAL:
             statements = _statements(model, started)
             assert any("where event_date >= " in q for q in statements), model  # the lookback
-            # dbt-athena's insert_overwrite: a temporary table of the window, its
-            # partitions' files removed from S3, then an insert into the table.
-            assert any(re.search(rf'insert into\s+\S*"{model}"', q, re.I) for q in statements)
+            # dbt-athena's Iceberg merge: a temporary table of the window, one MERGE
+            # into the table (one commit), then the project's OPTIMIZE and VACUUM.
+            assert any(re.search(rf'merge into\s+\S*"{model}"', q, re.I) for q in statements)
             assert not any(re.search(rf'create table\s+\S*"{model}"', q, re.I) for q in statements)
+            ran = [ex["Query"] for ex in query_history(since=started)]  # hooks carry no model
+            for maintenance in ("optimize", "vacuum"):
+                done = rf"^\s*{maintenance}\s+\w+\.{model}\b"
+                assert any(re.search(done, q, re.I) for q in ran), (maintenance, model)
         incremental = dict(read_trino(twin.trino, relations))
         assert incremental["fct_events"].rows and len(incremental["fct_events"].rows) == (
             len(before["fct_events"].rows) + delivery.new_events
@@ -309,6 +328,11 @@ def test_a_next_day_built_incrementally_on_athena_equals_a_full_refresh(
             if r[columns.index("session_id")] == delivery.grown_visit
         ]
         assert sum(r[columns.index("event_count")] for r in grown) == delivery.grown_visit_events
+        # Time travel: the table as of its snapshot before this build.
+        as_of = {"fct_events": f"{relations['fct_events']} for version as of {yesterday}"}
+        assert sorted(dict(read_trino(twin.trino, as_of))["fct_events"].rows, key=repr) == sorted(
+            before["fct_events"].rows, key=repr
+        )
 
         refreshed = summarize(dbt.invoke(["run", "--full-refresh", "--select", *FACTS]))
         assert refreshed.success, [f"{n.name}: {n.message}" for n in refreshed.failures]

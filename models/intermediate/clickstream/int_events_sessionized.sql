@@ -12,8 +12,8 @@
     on the session's own start (not on how many sessions came before) lets an
     incremental run sessionize just the recent days: it reads one extra day before its
     window for context (sessions are assumed shorter than a day) and writes the window's
-    whole days (whole months on Athena, where event_month, last, is the partition:
-    a monthly partition keeps Athena's files and S3 requests few). -#}
+    whole days, replacing their rows by event_id (a MERGE on Athena's Iceberg table,
+    partitioned by event_month to keep its files few). -#}
 {%- set epoch = "cast('1970-01-01 00:00:00' as timestamp)" %}
 with
 

@@ -9,8 +9,8 @@
 {#- Grain: one row per website event, with its session, funnel step and the product's
     catalog price when the event happened. Anonymous events have no customer_id; events
     about a product missing from the catalog point to the unknown product.
-    Incremental: a run rebuilds the days from `incremental_cutoff_date` on (whole
-    months on Athena, where event_month, last, is the partition). -#}
+    Incremental: a run rebuilds the days from `incremental_cutoff_date` on and replaces
+    their rows by event_id (a MERGE into the Iceberg table on Athena). -#}
 with
 
 events as (

@@ -10,8 +10,8 @@
     ended, how far down the funnel it went, whether it converted or abandoned a cart,
     and the channel and device it came from (those of its first event).
     Incremental: a run rebuilds the sessions that started on or after
-    `incremental_cutoff_date` (whole months on Athena, where session_month, last, is the
-    partition). -#}
+    `incremental_cutoff_date` and replaces their rows by session_key (a MERGE into the
+    Iceberg table on Athena). -#}
 with
 
 events as (
