@@ -105,6 +105,13 @@ def _glue_and_s3(moto_endpoint: str, region: str) -> dict[str, str]:
     }
 
 
+# Trino reads a Parquet file smaller than 3 MB whole, in one request; Athena bills the
+# column chunks a query needs ("columnar formats scan only the columns a query reads",
+# its pricing and performance docs). The twin reads only those, so DataScannedInBytes
+# (Trino's physical input) stays what Athena would bill whatever the files' sizes.
+BILLED_READS = {"parquet.small-file-threshold": "0B"}
+
+
 def iceberg_catalog_properties(moto_endpoint: str, region: str) -> dict[str, str]:
     """The Iceberg connector on the same Glue catalog and S3 (`awsdatacatalog_iceberg`);
     a Hive table asked of it is handed to `awsdatacatalog`."""
@@ -118,6 +125,7 @@ def iceberg_catalog_properties(moto_endpoint: str, region: str) -> dict[str, str
         "iceberg.expire-snapshots.min-retention": "0s",
         "iceberg.remove-orphan-files.min-retention": "0s",
         **_glue_and_s3(moto_endpoint, region),
+        **BILLED_READS,
     }
 
 
@@ -135,6 +143,7 @@ def catalog_properties(
         "hive.metastore": "glue",
         **({"hive.iceberg-catalog-name": ICEBERG_CATALOG} if iceberg else {}),
         **_glue_and_s3(moto_endpoint, region),
+        **BILLED_READS,
         # moto ignores GetPartitions' Segment parameter: one segment, or rows repeat.
         "hive.metastore.glue.partitions-segments": "1",
         # dbt-athena writes tables at explicit S3 locations (external tables).

@@ -292,10 +292,17 @@ def query_history(workgroup: str = "primary", since: datetime | None = None) -> 
     return executions
 
 
+def dbt_node_of(execution: dict) -> tuple[str, str] | None:
+    """The dbt node a query ran for, from dbt's query comment: (resource type, name),
+    e.g. ("model", "fct_events") or ("test", "unique_fct_events_event_id")."""
+    node = re.search(r'"node_id":\s*"(\w+)\.[^."]+\.([^"]+)"', execution.get("Query", ""))
+    return (node.group(1), node.group(2)) if node else None
+
+
 def dbt_model_of(execution: dict) -> str | None:
     """The dbt model a query ran for, from dbt's query comment."""
-    node = re.search(r'"node_id":\s*"model\.[^."]+\.([^"]+)"', execution.get("Query", ""))
-    return node.group(1) if node else None
+    node = dbt_node_of(execution)
+    return node[1] if node and node[0] == "model" else None
 
 
 def bytes_scanned_per_model(since: datetime | None = None) -> dict[str, int]:

@@ -139,16 +139,42 @@ def athena_settings(schema: str | None = None) -> dict[str, str]:
 
 def empty_buckets(keep: str | None = None) -> None:
     """The lake's buckets, created or emptied (but `keep`, only created): every run
-    starts from an empty lake, also on a running twin that served an earlier one."""
+    starts from an empty lake, also on a running twin that served an earlier one. The
+    Glue tables whose data lay in an emptied bucket go with it: a table left behind
+    would make dbt's next build incremental on an earlier run's rows."""
     import boto3
 
     s3 = boto3.resource("s3")
+    emptied = []
     for name in (LAKE_BUCKET, RESULTS_BUCKET):
         bucket = s3.Bucket(name)
         if bucket.creation_date is None:
             bucket.create()
         elif name != keep:
             bucket.objects.all().delete()
+            emptied.append(f"s3://{name}/")
+    if emptied:
+        _drop_tables_under(tuple(emptied))
+
+
+def _drop_tables_under(locations: tuple[str, ...]) -> None:
+    """Every Glue table whose location starts with one of `locations`, deleted."""
+    import boto3
+
+    glue = boto3.client("glue")
+    for page in glue.get_paginator("get_databases").paginate():
+        for database in page["DatabaseList"]:
+            name = database["Name"]
+            doomed = [
+                t["Name"]
+                for tables in glue.get_paginator("get_tables").paginate(DatabaseName=name)
+                for t in tables["TableList"]
+                if t.get("StorageDescriptor", {}).get("Location", "").startswith(locations)
+            ]
+            for start in range(0, len(doomed), 100):  # BatchDeleteTable takes 100 at most
+                glue.batch_delete_table(
+                    DatabaseName=name, TablesToDelete=doomed[start : start + 100]
+                )
 
 
 def register_catalog(lake: Lake) -> str:

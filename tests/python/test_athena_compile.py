@@ -9,11 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
+import requests
 import sqlglot
 
 from tests.python.conftest import PROJECT_DIR
 
 pytestmark = pytest.mark.aws
+
+ACCOUNT = "123456789012"  # moto's default account: dummy credentials land there
 
 
 def test_dbt_compiles_every_model_for_athena(aws_env, tmp_path):
@@ -57,8 +60,9 @@ def test_dbt_compiles_every_model_for_athena(aws_env, tmp_path):
     fct = target_path / "compiled/ecom_lakehouse/models/staging/olist/stg_olist__orders.sql"
     assert '"ecom_cleaned_db"."orders"' in fct.read_text()
 
-    # The event facts are Iceberg tables partitioned by month, merged by key, each build
-    # followed by OPTIMIZE and VACUUM (a week of snapshots kept).
+    # The event facts are Iceberg tables partitioned by month, merged by key and date
+    # (the merge reads only the window's files), each build followed by OPTIMIZE of the
+    # window's months and VACUUM (a week of snapshots kept).
     incremental = {
         n["name"]: n for n in models.values() if n["config"]["materialized"] == "incremental"
     }
@@ -70,20 +74,24 @@ def test_dbt_compiles_every_model_for_athena(aws_env, tmp_path):
     assert set(incremental) == set(partitions)
     for name, partition in partitions.items():
         config = incremental[name]["config"]
+        day = partition.replace("_month", "_date")
         assert config["incremental_strategy"] == "merge" and config["unique_key"]
+        assert config["incremental_predicates"] == [f"target.{day} = src.{day}"]
         assert config["partitioned_by"] == [partition]
         assert config["table_type"] == "iceberg" and config["format"] == "parquet"
         assert config["table_properties"] == {"vacuum_max_snapshot_age_seconds": 604800}
         hooks = [h["sql"] for h in config["post-hook"]]
-        assert hooks == ["{{ optimize_iceberg() }}", "{{ vacuum_iceberg() }}"]
+        assert hooks == [f"{{{{ optimize_iceberg('{partition}') }}}}", "{{ vacuum_iceberg() }}"]
         compiled = target_path / "compiled/ecom_lakehouse" / incremental[name]["original_file_path"]
         query = sqlglot.parse_one(compiled.read_text(), read="athena")
         final = next(cte.this for cte in query.ctes if cte.alias == "final")
         # Athena's CTAS needs the partition column last.
         assert final.selects[-1].alias_or_name == partition
 
-    # Once the tables exist in the Glue catalog, the incremental branch renders: it reads
-    # the lookback cutoff from the existing table, and still parses as Athena SQL.
+    # Once the tables exist in the Glue catalog, the incremental branch renders: it asks
+    # Athena for the lookback cutoff (the table's newest date minus the lookback) and
+    # writes the answer into the SQL as a literal, which still parses as Athena SQL.
+    # moto's Athena answers from a queue of results: one per incremental model.
     glue = boto3.client("glue")
     for name in incremental:
         node = incremental[name]
@@ -100,10 +108,31 @@ def test_dbt_compiles_every_model_for_athena(aws_env, tmp_path):
                 },
             },
         )
+    cutoff = {"Name": "cutoff", "Type": "varchar", "Nullable": "UNKNOWN"}
+    answer = {
+        "rows": [{"Data": [{"VarCharValue": v}]} for v in ("cutoff", "2018-10-14")],
+        "column_info": [cutoff],
+    }
+    queued = requests.post(
+        f"{aws_env['AWS_ENDPOINT_URL']}/moto-api/static/athena/query-results",
+        json={"account_id": ACCOUNT, "region": aws_env["AWS_REGION"],
+              "results": [answer] * len(incremental)},
+        timeout=10,
+    )  # fmt: skip
+    assert queued.ok, queued.text
     manifest = compile_for_athena()
+    athena = boto3.client("athena")
+    asked = [
+        athena.get_query_execution(QueryExecutionId=i)["QueryExecution"]["Query"]
+        for i in athena.list_query_executions()["QueryExecutionIds"]
+    ]
     for name in incremental:
         node = manifest["nodes"][incremental[name]["unique_id"]]
         sql = (target_path / "compiled/ecom_lakehouse" / node["original_file_path"]).read_text()
         table = f'"{node["schema"]}"."{node["alias"]}"'
-        assert "date_add('day', -3" in sql and table in sql, sql
+        day = partitions[name].replace("_month", "_date")
+        assert "cast('2018-10-14' as date) /* incremental cutoff */" in sql, sql
+        assert table not in sql, sql
+        (question,) = [q for q in asked if table in q]
+        assert f"date_add('day', -3, max({day}))" in question, question
         sqlglot.parse_one(sql, read="athena")

@@ -2,6 +2,7 @@
     config(
         unique_key='event_id',
         incremental_strategy=event_incremental_strategy(),
+        incremental_predicates=event_merge_predicates('event_date'),
         pre_hook="{{ record_rebuilt_window('event_date') }}",
         partitioned_by=['event_month'],
     )
@@ -15,13 +16,16 @@
     whole days, replacing their rows by event_id (a MERGE on Athena's Iceberg table,
     partitioned by event_month to keep its files few). -#}
 {%- set epoch = "cast('1970-01-01 00:00:00' as timestamp)" %}
+{%- if is_incremental() %}
+    {%- set cutoff = incremental_cutoff_date('event_date', 'event_month') %}
+{%- endif %}
 with
 
 events as (
 
     select * from {{ ref('stg_clickstream__events') }}
     {% if is_incremental() -%}
-        where event_date >= {{ dbt.dateadd('day', -1, incremental_cutoff_date('event_date')) }}
+        where event_date >= {{ dbt.dateadd('day', -1, cutoff) }}
     {%- endif %}
 
 ),
@@ -113,5 +117,5 @@ final as (
 
 select * from final
 {% if is_incremental() -%}
-    where event_date >= {{ incremental_cutoff_date('event_date') }}
+    where event_date >= {{ cutoff }}
 {%- endif %}

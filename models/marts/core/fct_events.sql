@@ -2,6 +2,7 @@
     config(
         unique_key='event_id',
         incremental_strategy=event_incremental_strategy(),
+        incremental_predicates=event_merge_predicates('event_date'),
         pre_hook="{{ record_rebuilt_window('event_date') }}",
         partitioned_by=['event_month'],
     )
@@ -17,7 +18,7 @@ events as (
 
     select * from {{ ref('int_events_sessionized') }}
     {% if is_incremental() -%}
-        where event_date >= {{ incremental_cutoff_date('event_date') }}
+        where event_date >= {{ incremental_cutoff_date('event_date', 'event_month') }}
     {%- endif %}
 
 ),

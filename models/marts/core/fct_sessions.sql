@@ -2,6 +2,7 @@
     config(
         unique_key='session_key',
         incremental_strategy=event_incremental_strategy(),
+        incremental_predicates=event_merge_predicates('session_date'),
         pre_hook="{{ record_rebuilt_window('session_date') }}",
         partitioned_by=['session_month'],
     )
@@ -18,7 +19,7 @@ events as (
 
     select * from {{ ref('int_events_sessionized') }}
     {% if is_incremental() -%}
-        where event_date >= {{ incremental_cutoff_date('session_date') }}
+        where event_date >= {{ incremental_cutoff_date('session_date', 'session_month') }}
     {%- endif %}
 
 ),
