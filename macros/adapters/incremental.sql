@@ -22,12 +22,11 @@
     Read once when the model is compiled for a run (one query) and written into the SQL
     as a date literal: a literal lets the engine skip the partitions and files before
     the window (Athena scans only the window's days of the cleaned events and of
-    int_events_sessionized), which a subquery in the filter does not. With
-    `month_column` (the table's partition column, the month of `date_column`) the query
-    reads only the newest month's partition. At parse time nothing is read: the model
-    is never run from that text. -#}
-{% macro incremental_cutoff_date(date_column, month_column=none) -%}
-    {{ return("cast('" ~ incremental_cutoff_value(date_column, month_column) ~ "' as date) " ~ cutoff_marker()) }}
+    int_events_sessionized), which a subquery in the filter does not. The query reads
+    the date column only (on Athena, its column chunks). At parse time nothing is read:
+    the model is never run from that text. -#}
+{% macro incremental_cutoff_date(date_column) -%}
+    {{ return("cast('" ~ incremental_cutoff_value(date_column) ~ "' as date) " ~ cutoff_marker()) }}
 {%- endmacro %}
 
 {#- The comment after the cutoff in the compiled SQL: the model's post-hooks find the
@@ -38,7 +37,7 @@
 
 {#- The cutoff as text (YYYY-MM-DD), read from the existing table; '1900-01-01' at parse
     time and when the table is empty. -#}
-{% macro incremental_cutoff_value(date_column, month_column=none) -%}
+{% macro incremental_cutoff_value(date_column) -%}
     {%- if not execute -%}
         {{ return('1900-01-01') }}
     {%- endif -%}
@@ -51,9 +50,6 @@
                 ) as varchar
             ) as cutoff
         from {{ this }}
-        {%- if month_column %}
-        where {{ month_column }} = (select max({{ month_column }}) from {{ this }})
-        {%- endif %}
     {%- endset -%}
     {{ return(run_query(newest).columns[0].values()[0] | string) }}
 {%- endmacro %}

@@ -17,7 +17,7 @@
     partitioned by event_month to keep its files few). -#}
 {%- set epoch = "cast('1970-01-01 00:00:00' as timestamp)" %}
 {%- if is_incremental() %}
-    {%- set cutoff = incremental_cutoff_date('event_date', 'event_month') %}
+    {%- set cutoff = incremental_cutoff_date('event_date') %}
 {%- endif %}
 with
 

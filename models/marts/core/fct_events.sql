@@ -18,7 +18,7 @@ events as (
 
     select * from {{ ref('int_events_sessionized') }}
     {% if is_incremental() -%}
-        where event_date >= {{ incremental_cutoff_date('event_date', 'event_month') }}
+        where event_date >= {{ incremental_cutoff_date('event_date') }}
     {%- endif %}
 
 ),

@@ -19,7 +19,7 @@ events as (
 
     select * from {{ ref('int_events_sessionized') }}
     {% if is_incremental() -%}
-        where event_date >= {{ incremental_cutoff_date('session_date', 'session_month') }}
+        where event_date >= {{ incremental_cutoff_date('session_date') }}
     {%- endif %}
 
 ),
